@@ -1,0 +1,37 @@
+"""Worker entry point: build the app once, then serve the named queues.
+
+Run with `python -m jobs.worker [queue …]`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from redis import Redis
+from rq import Queue, Worker
+from rq.serializers import JSONSerializer
+
+from jobs import registry
+from jobs.registry import QUEUES
+from marketplace import create_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    names = (argv if argv is not None else sys.argv[1:]) or list(QUEUES)
+    app = create_app()
+    registry.set_worker_app(app)
+    settings = app.config["SETTINGS"]
+    if not settings.redis_url:
+        raise SystemExit("REDIS_URL is not set: in embedded mode jobs run in-process, no worker is needed")
+    connection = Redis.from_url(settings.redis_url)
+    queues = [Queue(name, connection=connection, serializer=JSONSerializer) for name in names]
+    worker = Worker(queues, connection=connection, serializer=JSONSerializer)
+    # Import the task modules so a typo in one fails here, not on the first job.
+    import jobs.tasks.mail
+    import jobs.tasks.search  # noqa: F401
+
+    worker.work(with_scheduler=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Command-line tools: `flask territory load`, `flask demo seed`, `flask search …`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from marketplace.extensions import db
+
+territory_cli = AppGroup("territory", help="Comuni, ambiti and ATECO sectors.")
+demo_cli = AppGroup("demo", help="Demo data.")
+search_cli = AppGroup("search", help="Search indexes.")
+
+
+@territory_cli.command("load")
+@click.option("--districts-file", type=click.Path(exists=True, path_type=Path), default=None)
+def territory_load(districts_file: Path | None) -> None:
+    """Load (or refresh) comuni, ambiti and ATECO 2025 sectors."""
+    from marketplace.territory.services import load_all
+
+    municipalities, sectors = load_all(districts_file)
+    db.session.commit()
+    click.echo(f"comuni: {municipalities}, settori ATECO aggiunti: {sectors}")
+
+
+@demo_cli.command("seed")
+@click.option("--scale", default=200, show_default=True, help="Number of opportunities to generate.")
+@click.option("--seed", default=2026, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when demo data is already there.")
+def demo_seed(scale: int, seed: int, if_empty: bool) -> None:
+    """Generate realistic, deterministic demo data and index it."""
+    from marketplace.demo import DemoDataExists, seed_demo
+    from marketplace.indexing.services import reindex
+    from marketplace.territory.services import load_all
+
+    load_all()
+    started = time.perf_counter()
+    try:
+        summary = seed_demo(db.session, scale=scale, seed=seed)
+    except DemoDataExists:
+        if not if_empty:
+            raise click.ClickException("demo data already present") from None
+        db.session.rollback()
+        click.echo("Dati dimostrativi già presenti.")
+        summary = None
+    else:
+        db.session.commit()
+        click.echo(f"Dati generati in {time.perf_counter() - started:.1f} s: {summary.counts}")
+    current_app.extensions["search"].ensure_indexes()
+    indexed = reindex("opportunities")
+    click.echo(f"Opportunità indicizzate: {indexed}")
+    if summary is not None:
+        click.echo("Accessi dimostrativi:")
+        for role, email, password in summary.logins:
+            click.echo(f"  {role:<28} {email:<34} {password}")
+
+
+@search_cli.command("ensure")
+def search_ensure() -> None:
+    """Create missing indexes."""
+    current_app.extensions["search"].ensure_indexes()
+    click.echo("ok")
+
+
+@search_cli.command("reindex")
+@click.argument("index", default="opportunities")
+def search_reindex(index: str) -> None:
+    """Rebuild an index with no downtime (new index, then alias swap)."""
+    from marketplace.indexing.services import reindex
+
+    backend = current_app.extensions["search"]
+    backend.ensure_indexes()
+    started = time.perf_counter()
+    count = reindex(index)
+    click.echo(f"{index}: {count} documenti in {time.perf_counter() - started:.1f} s")
+
+
+@search_cli.command("status")
+def search_status() -> None:
+    """Pending outbox entries, the oldest one's age, and drift against the database."""
+    from marketplace.indexing import services
+
+    age = services.oldest_pending_age_seconds()
+    click.echo(f"backend: {current_app.extensions['search'].name}")
+    click.echo(f"in attesa: {services.pending_count()}")
+    click.echo(f"ritardo: {age:.1f} s" if age is not None else "ritardo: 0 s")
+
+
+def init_app(app: Flask) -> None:
+    for group in (territory_cli, demo_cli, search_cli):
+        app.cli.add_command(group)

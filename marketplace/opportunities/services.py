@@ -1,0 +1,33 @@
+"""Reading opportunities for the public pages: search through the backend, details from SQL."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.extensions import db
+from marketplace.opportunities.models import Opportunity
+from marketplace.territory.models import Municipality
+from search import OpportunityQuery, SearchResult
+
+
+def search(query: OpportunityQuery) -> SearchResult:
+    return current_app.extensions["search"].search_opportunities(query)
+
+
+def get_public(opportunity_id: int) -> Opportunity | None:
+    """An opportunity as the public may see it: published or closed, never a draft."""
+    query = (
+        select(Opportunity)
+        .where(Opportunity.id == opportunity_id)
+        .options(selectinload(Opportunity.organization), selectinload(Opportunity.municipality))
+    )
+    opportunity = db.session.scalar(query)
+    if opportunity is None or opportunity.status.value not in {"published", "closed"}:
+        return None
+    return opportunity
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))

@@ -1,0 +1,18 @@
+"""Search: one interface, two backends (Elasticsearch and the embedded database).
+
+This package knows no Flask. The application builds a backend with `build_backend`
+and talks to it only through `SearchBackend`.
+"""
+
+from search.backend import IndexAction, SearchBackend, build_backend
+from search.queries import Facet, OpportunityQuery, SearchHit, SearchResult
+
+__all__ = [
+    "Facet",
+    "IndexAction",
+    "OpportunityQuery",
+    "SearchBackend",
+    "SearchHit",
+    "SearchResult",
+    "build_backend",
+]

@@ -1,0 +1,184 @@
+"""The Elasticsearch backend: indexes behind aliases, versioned bulk writes, queries."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from search.backend import ApplyOutcome, IndexAction
+from search.elastic_queries import opportunity_search_body, suggest_body
+from search.indexes import INDEXES
+from search.queries import Facet, OpportunityQuery, SearchHit, SearchResult
+
+BULK_CHUNK = 500
+# A stale write (an older version arriving late) or deleting what is gone is success.
+HARMLESS_STATUSES = {409, 404}
+
+
+class ElasticBackend:
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, index_prefix: str, client: Elasticsearch | None = None) -> None:
+        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
+        self.prefix = index_prefix
+
+    # -- index names -------------------------------------------------------------
+    def alias(self, index: str) -> str:
+        return f"{self.prefix}-{index}"
+
+    def new_index_name(self, index: str) -> str:
+        return f"{self.alias(index)}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+
+    # -- lifecycle -------------------------------------------------------------
+    def ensure_indexes(self) -> None:
+        for index, definition in INDEXES.items():
+            alias = self.alias(index)
+            if self.client.indices.exists_alias(name=alias):
+                continue
+            concrete = self.new_index_name(index)
+            self.client.indices.create(
+                index=concrete,
+                settings=definition["settings"],
+                mappings=definition["mappings"],
+                aliases={alias: {}},
+            )
+
+    def drop_indexes(self) -> None:
+        """Remove every index of this prefix (tests and full resets only)."""
+        self.client.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+
+    def refresh(self, index: str) -> None:
+        self.client.indices.refresh(index=self.alias(index))
+
+    def health(self) -> str:
+        try:
+            status = self.client.cluster.health(timeout="2s")["status"]
+        except (TransportError, ApiError) as error:
+            return f"unreachable: {type(error).__name__}"
+        return "ok" if status in {"green", "yellow"} else f"cluster {status}"
+
+    # -- writes ------------------------------------------------------------------
+    def _bulk_actions(self, actions: list[IndexAction]) -> Iterator[dict[str, Any]]:
+        for action in actions:
+            meta = {
+                "_op_type": action.op,
+                "_index": self.alias(action.index),
+                "_id": str(action.doc_id),
+                "version": action.version,
+                "version_type": "external",
+            }
+            if action.op == "index":
+                meta["_source"] = action.document
+            yield meta
+
+    def apply(self, actions: Iterable[IndexAction]) -> ApplyOutcome:
+        batch = list(actions)
+        done: list[IndexAction] = []
+        failed: list[tuple[IndexAction, str]] = []
+        results = streaming_bulk(
+            self.client,
+            self._bulk_actions(batch),
+            chunk_size=BULK_CHUNK,
+            max_retries=3,
+            initial_backoff=1,
+            raise_on_error=False,
+            raise_on_exception=False,
+        )
+        # streaming_bulk yields results in the order the actions were sent.
+        for action, (ok, item) in zip(batch, results, strict=True):
+            outcome = next(iter(item.values()))
+            if ok or outcome.get("status") in HARMLESS_STATUSES:
+                done.append(action)
+            else:
+                failed.append((action, str(outcome.get("error") or outcome.get("status"))[:500]))
+        return ApplyOutcome(done=done, failed=failed)
+
+    def replace_all(self, index: str, documents: Iterator[tuple[int, int, dict[str, Any]]]) -> int:
+        """Zero-downtime rebuild: load a new index, then swap the alias atomically."""
+        definition = INDEXES[index]
+        alias, concrete = self.alias(index), self.new_index_name(index)
+        settings = {**definition["settings"], "refresh_interval": "-1"}
+        self.client.indices.create(index=concrete, settings=settings, mappings=definition["mappings"])
+        count = 0
+        try:
+            actions = (
+                {"_index": concrete, "_id": str(doc_id), "version": version, "version_type": "external",
+                 "_source": document}
+                for doc_id, version, document in documents
+            )  # fmt: skip
+            for ok, _item in streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, max_retries=3,
+                                           raise_on_error=True):  # fmt: skip
+                count += int(ok)
+            self.client.indices.put_settings(index=concrete, settings={"refresh_interval": None})
+            self.client.indices.refresh(index=concrete)
+        except Exception:
+            self.client.indices.delete(index=concrete, ignore_unavailable=True)
+            raise
+        old = list(self._indexes_behind(alias))
+        swap = [{"add": {"index": concrete, "alias": alias}}]
+        swap += [{"remove": {"index": name, "alias": alias}} for name in old]
+        self.client.indices.update_aliases(actions=swap)
+        for name in old:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+        return count
+
+    def _indexes_behind(self, alias: str) -> Iterator[str]:
+        try:
+            yield from self.client.indices.get_alias(name=alias).keys()
+        except NotFoundError:
+            return
+
+    def versions(self, index: str) -> dict[int, int]:
+        found: dict[int, int] = {}
+        body = {"query": {"match_all": {}}, "_source": False, "version": True, "size": 5000, "sort": ["_doc"]}
+        response = self.client.search(index=self.alias(index), scroll="1m", **body)
+        scroll_id = response.get("_scroll_id")
+        try:
+            while response["hits"]["hits"]:
+                for hit in response["hits"]["hits"]:
+                    found[int(hit["_id"])] = int(hit["_version"])
+                response = self.client.scroll(scroll_id=scroll_id, scroll="1m")
+                scroll_id = response.get("_scroll_id")
+        finally:
+            if scroll_id:
+                self.client.clear_scroll(scroll_id=scroll_id)
+        return found
+
+    # -- reads -------------------------------------------------------------------
+    def search_opportunities(self, query: OpportunityQuery) -> SearchResult:
+        body = opportunity_search_body(query)
+        response = self.client.search(index=self.alias("opportunities"), **body)
+        return parse_opportunity_response(response, near=query.near is not None)
+
+    def suggest(self, prefix: str, size: int = 8) -> list[str]:
+        response = self.client.search(index=self.alias("opportunities"), **suggest_body(prefix, size))
+        return [option["text"] for option in response["suggest"]["titles"][0]["options"]]
+
+
+def parse_opportunity_response(response: Any, *, near: bool) -> SearchResult:
+    hits = []
+    for raw in response["hits"]["hits"]:
+        distance = raw["sort"][-1] if near and raw.get("sort") else None
+        hits.append(
+            SearchHit(
+                id=int(raw["_id"]),
+                source=raw.get("_source") or {},
+                score=raw.get("_score"),
+                highlights=raw.get("highlight") or {},
+                distance_km=float(distance) if distance is not None else None,
+            )
+        )
+    facets = {
+        name: [Facet(value=_bucket_key(b), count=b["doc_count"]) for b in agg["values"]["buckets"]]
+        for name, agg in (response.get("aggregations") or {}).items()
+    }
+    return SearchResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
+
+
+def _bucket_key(bucket: dict[str, Any]) -> str:
+    # Boolean terms come back as 1/0 with a "true"/"false" key_as_string.
+    return str(bucket.get("key_as_string", bucket["key"]))

@@ -1,0 +1,70 @@
+"""Index definitions: explicit mappings and the Italian analysis built from what the server has.
+
+The integ-test distribution lacks analysis-common, so the chain is standard tokenizer →
+lowercase → Italian stop words → hunspell (Debian's it_IT). Elisions and accent folding
+happen in Python (search.analysis) before text arrives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANALYSIS: dict[str, Any] = {
+    "filter": {
+        "it_stop": {"type": "stop", "stopwords": "_italian_"},
+        "it_hunspell": {"type": "hunspell", "locale": "it_IT", "dedup": True},
+    },
+    "analyzer": {
+        "it_text": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "it_stop", "it_hunspell"],
+        },
+        "it_folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "it_stop"]},
+        "it_suggest": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+    },
+}
+
+_TEXT = {"type": "text", "analyzer": "it_text"}
+_FOLDED = {"type": "text", "analyzer": "it_folded"}
+_KEYWORD = {"type": "keyword"}
+
+OPPORTUNITIES: dict[str, Any] = {
+    "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
+    "mappings": {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "long"},
+            "title": {**_TEXT, "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
+            "title_folded": _FOLDED,
+            "body": _TEXT,
+            "body_folded": _FOLDED,
+            "organization_id": {"type": "long"},
+            "organization_name": _TEXT,
+            "organization_name_folded": _FOLDED,
+            "kind": _KEYWORD,
+            "status": _KEYWORD,
+            "sector_code": _KEYWORD,
+            "sector_section": _KEYWORD,
+            "municipality_code": _KEYWORD,
+            "municipality_name": {**_KEYWORD},
+            "municipality_folded": _FOLDED,
+            "district": _KEYWORD,
+            "location": {"type": "geo_point"},
+            "start_date": {"type": "date"},
+            "end_date": {"type": "date"},
+            "deadline": {"type": "date"},
+            "published_at": {"type": "date"},
+            "seats": {"type": "integer"},
+            "allowance_eur": {"type": "float"},
+            "paid": {"type": "boolean"},
+            "minors_allowed": {"type": "boolean"},
+            "age_min": {"type": "integer"},
+            "age_max": {"type": "integer"},
+            "display_title": {"type": "keyword", "index": False},
+            "suggest": {"type": "completion", "analyzer": "it_suggest"},
+        },
+    },
+}
+
+INDEXES: dict[str, dict[str, Any]] = {"opportunities": OPPORTUNITIES}

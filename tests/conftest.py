@@ -1,0 +1,158 @@
+"""Shared fixtures: the app on real PostgreSQL, Redis and Elasticsearch.
+
+The services come from `scripts/services.sh` (started by `make test`). A missing
+service is an error, never a skip: these tests exist to exercise the real thing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from redis import Redis
+from sqlalchemy import text
+
+from marketplace import create_app
+from marketplace.config import Settings
+from marketplace.extensions import db
+from tests.smtp import SmtpSink
+
+REQUIRED_ENV = ("TEST_DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
+TEST_INDEX_PREFIX = "test-opportunita"
+TERRITORY_TABLES = {"districts", "municipalities", "sectors", "alembic_version"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [name for name in REQUIRED_ENV if not os.environ.get(name)]
+    if missing:
+        raise pytest.UsageError(
+            f"missing {', '.join(missing)}: run the suite with `make test`, which starts the services"
+        )
+
+
+@pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(smtp_sink: SmtpSink) -> Settings:
+    return Settings(
+        database_url=os.environ["TEST_DATABASE_URL"],
+        redis_url=os.environ["REDIS_URL"],
+        elasticsearch_url=os.environ["ELASTICSEARCH_URL"],
+        secret_key="test-secret-key-not-for-production",
+        cookie_secure=True,
+        mail_server="127.0.0.1",
+        mail_port=smtp_sink.port,
+        search_index_prefix=TEST_INDEX_PREFIX,
+    )
+
+
+def _reset_database() -> None:
+    """Drop everything and rebuild through the migrations: they are under test too."""
+    from flask_migrate import upgrade
+
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Iterator[Flask]:
+    app = create_app({"TESTING": True}, settings=settings)
+    with app.app_context():
+        _reset_database()
+        from marketplace.territory.services import load_all
+
+        load_all()
+        db.session.commit()
+        backend = app.extensions["search"]
+        backend.drop_indexes()
+        backend.ensure_indexes()
+        db.session.remove()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis(settings: Settings) -> None:
+    """Rate-limit counters and queued jobs never leak from one test into the next."""
+    Redis.from_url(settings.redis_url).flushdb()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator:
+    """A session inside a transaction rolled back after the test.
+
+    Code under test commits as usual; with join_transaction_mode="create_savepoint"
+    those commits release savepoints of the outer transaction instead.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        engines = db.engines
+        real_engine = engines[None]
+        engines[None] = connection  # every session now joins this transaction
+        original_session = db.session
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original_session
+            engines[None] = real_engine
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator:
+    """Real commits, for tests where another process (a worker) must see the data."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+        tables = [t for t in db.metadata.sorted_tables if t.name not in TERRITORY_TABLES]
+        with db.engine.begin() as conn:
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app: Flask, db_session) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, email: str, password: str, **extra):
+    token = csrf_token(client, "/accedi")
+    return client.post("/accedi", data={"email": email, "password": password, "csrf_token": token, **extra})
+
+
+def logout(client: FlaskClient):
+    token = csrf_token(client, "/area-personale")
+    return client.post("/esci", data={"csrf_token": token})
+
+
+def embedded_settings(tmp_path) -> Settings:
+    return replace(
+        Settings.from_env({}),
+        database_url=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
+    )

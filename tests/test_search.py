@@ -1,0 +1,117 @@
+"""Opportunities on real Elasticsearch: versioned writes, visibility, Italian text."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from marketplace.indexing import services as indexing
+from marketplace.opportunities.models import OpportunityStatus
+from search import OpportunityQuery
+from search.analysis import prepare, prepare_folded
+from search.queries import GeoFilter
+from tests import factories
+
+
+@pytest.fixture
+def backend(app, db_session):
+    backend = app.extensions["search"]
+    backend.drop_indexes()
+    backend.ensure_indexes()
+    return backend
+
+
+def _index(backend, *opportunities) -> None:
+    outcome = backend.apply([indexing.opportunity_action(o.id, o, None) for o in opportunities])
+    assert outcome.failed == []
+    backend.refresh("opportunities")
+
+
+def _ids(backend, **query) -> list[int]:
+    return [hit.id for hit in backend.search_opportunities(OpportunityQuery(**query)).hits]
+
+
+def test_prepare_drops_elisions_and_folds_accents():
+    assert prepare("Corso dell'informatica di base") == "Corso informatica di base"
+    assert prepare("Cassano d’Adda") == "Cassano Adda"
+    assert prepare_folded("Perché l'attività") == "perche attivita"
+
+
+def test_italian_stemming_elisions_and_accents(backend):
+    internship = factories.opportunity(
+        title="Tirocinio in magazzino", description="Magazzinieri cercasi perché sì"
+    )
+    course = factories.opportunity(title="Corso dell'informatica di base", description="Attività al computer")
+    _index(backend, internship, course)
+    assert _ids(backend, text="tirocini") == [internship.id]
+    assert _ids(backend, text="informatica") == [course.id]
+    assert _ids(backend, text="perche") == [internship.id]
+    assert _ids(backend, text="Magazziniere") == [internship.id]
+    assert _ids(backend, text="tirocinno") == [internship.id]
+
+
+def test_drafts_and_expired_never_appear(backend):
+    published = factories.opportunity(title="Borsa lavoro in cucina")
+    draft = factories.opportunity(title="Borsa lavoro in cucina bozza", status=OpportunityStatus.DRAFT)
+    expired = factories.opportunity(title="Borsa lavoro in cucina scaduta",
+                                    application_deadline=date.today() - timedelta(days=1))  # fmt: skip
+    _index(backend, published, draft, expired)
+    assert _ids(backend, text="cucina") == [published.id]
+
+
+def test_stale_versions_never_overwrite_newer_ones(backend, db_session):
+    opportunity = factories.opportunity(title="Laboratorio di falegnameria")
+    old = indexing.opportunity_action(opportunity.id, opportunity, None)
+    opportunity.title = "Laboratorio di ceramica"
+    db_session.flush()
+    new = indexing.opportunity_action(opportunity.id, opportunity, None)
+    assert new.version == old.version + 1
+    outcome = backend.apply([new])
+    assert outcome.failed == []
+    outcome = backend.apply([old])  # arrives late: a 409 that counts as done
+    assert outcome.failed == [] and outcome.done == [old]
+    backend.refresh("opportunities")
+    assert _ids(backend, text="ceramica") == [opportunity.id]
+    assert _ids(backend, text="falegnameria") == []
+
+
+def test_unpublishing_removes_the_document(backend, db_session):
+    opportunity = factories.opportunity(title="Volontariato all'emporio solidale")
+    _index(backend, opportunity)
+    assert _ids(backend, text="emporio") == [opportunity.id]
+    opportunity.status = OpportunityStatus.CLOSED
+    db_session.flush()
+    _index(backend, opportunity)
+    assert _ids(backend, text="emporio") == []
+
+
+def test_filters_facets_and_distance(backend):
+    melzo = factories.opportunity(title="Tirocinio a Melzo", municipality_code="015142")
+    trezzo = factories.opportunity(title="Tirocinio a Trezzo", municipality_code="015221", allowance_eur=None)
+    _index(backend, melzo, trezzo)
+    result = backend.search_opportunities(OpportunityQuery(text="tirocinio"))
+    districts = {facet.value: facet.count for facet in result.facets["district"]}
+    assert districts == {"melzo": 1, "trezzo": 1}
+    assert _ids(backend, text="tirocinio", district="trezzo") == [trezzo.id]
+    assert _ids(backend, text="tirocinio", paid=True) == [melzo.id]
+    gorgonzola = GeoFilter(45.5295, 9.4095, 8)
+    assert _ids(backend, text="tirocinio", near=gorgonzola) == [melzo.id]
+
+
+@pytest.mark.parametrize("nasty", ['"', "(((", "tirocinio AND", "-", "*", "a~~~", "\\", "' OR 1=1 --", "🙂"])
+def test_no_user_string_breaks_a_query(backend, nasty):
+    _index(backend, factories.opportunity())
+    backend.search_opportunities(OpportunityQuery(text=nasty))
+
+
+def test_outbox_is_written_in_the_same_transaction(db_session):
+    from sqlalchemy import select
+
+    from marketplace.indexing.models import SearchOutboxEntry
+
+    opportunity = factories.opportunity(title="Apprendistato come manutentore del verde")
+    entries = db_session.scalars(
+        select(SearchOutboxEntry).where(SearchOutboxEntry.doc_id == opportunity.id)
+    ).all()
+    assert [(e.index_name, e.deleted_version) for e in entries][-1] == ("opportunities", None)
