@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from redis import Redis
 from sqlalchemy import text
@@ -67,9 +67,30 @@ def _reset_database() -> None:
     upgrade()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets a fresh `g`, as it would in production.
+
+    Tests keep an app context pushed (for factories and the shared transaction) and
+    Flask reuses it for test requests; without this, per-request caches kept on `g`
+    (Flask-Login's current user, Flask-WTF's CSRF token) would leak between clients.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():
+            return super().open(*args, **kwargs)
+        saved = dict(g.__dict__)
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+            g.__dict__.update(saved)
+
+
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> Iterator[Flask]:
     app = create_app({"TESTING": True}, settings=settings)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_database()
         from marketplace.territory.services import load_all
