@@ -1,0 +1,158 @@
+"""Rows for the shared company database (banca dati aziende)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stdnum.it import iva
+
+from marketplace.demo import content, writing
+from marketplace.demo.codes import partita_iva
+from marketplace.demo.content import Line, Theme
+from marketplace.demo.context import DemoContext
+from marketplace.organizations.models import OrganizationKind, OrganizationStatus
+
+# The first organisations cover every kind, so even the smallest demo shows them all.
+# The very first is a type-B cooperative: it hosts every kind of opportunity plausibly,
+# and it is the one the demo company account manages.
+_FIRST_KINDS = (
+    "social_coop_b",
+    "company",
+    "social_coop_a",
+    "association",
+    "public_body",
+    "social_enterprise",
+    "company",
+    "social_coop_b",
+    "company",
+    "association",
+)
+_EMPLOYEES = {  # (low, high) ranges with weights, by kind
+    "company": (((1, 9), 55), ((10, 49), 28), ((50, 249), 14), ((250, 900), 3)),
+    "social_coop_b": (((8, 30), 50), ((31, 120), 50)),
+    "social_coop_a": (((10, 60), 60), ((61, 300), 40)),
+    "social_enterprise": (((3, 25), 80), ((26, 80), 20)),
+    "association": (((0, 5), 80), ((6, 20), 20)),
+    "public_body": (((15, 80), 60), ((81, 400), 40)),
+}
+
+
+@dataclass(frozen=True)
+class OrganizationPlan:
+    """What later builders need to know about an organisation besides its row."""
+
+    kind: str
+    theme: Theme
+    line: Line
+    active: bool
+    municipality_code: str
+    ateco_code: str
+    obligated_68: bool
+
+
+def organization_count(scale: int) -> int:
+    return max(10, scale // 4)
+
+
+class _VatNumbers:
+    """Unique, valid 11-digit numbers (partita IVA, or an entity's numeric codice fiscale)."""
+
+    def __init__(self, ctx: DemoContext) -> None:
+        self.ctx = ctx
+        self.seen: set[str] = set()
+
+    def new(self, *, non_commercial: bool = False) -> str:
+        while True:
+            number = self.ctx.fake.company_vat().removeprefix("IT")
+            if non_commercial:
+                # Associations get a codice fiscale starting with 9, as non-commercial entities do.
+                number = partita_iva("9" + number[1:10])
+            if iva.is_valid(number) and number not in self.seen:
+                self.seen.add(number)
+                return number
+
+
+def _employees(ctx: DemoContext, kind: str) -> int:
+    ranges, weights = zip(*_EMPLOYEES[kind], strict=True)
+    low, high = ctx.rng.choices(ranges, weights=weights)[0]
+    return ctx.rng.randint(low, high)
+
+
+def _status(ctx: DemoContext, index: int) -> OrganizationStatus:
+    if index < len(_FIRST_KINDS):
+        return OrganizationStatus.ACTIVE
+    roll = ctx.rng.random()
+    if roll < 0.85:
+        return OrganizationStatus.ACTIVE
+    return OrganizationStatus.PROSPECT if roll < 0.95 else OrganizationStatus.INACTIVE
+
+
+def _municipality(ctx: DemoContext, index: int) -> str:
+    if index == 0:  # a comune whose name shows an elision in every page of the demo company
+        return ctx.territory.code_named("Cassano d'Adda") or ctx.territory.local.pick(ctx.rng)
+    return ctx.territory.pick(ctx.rng)
+
+
+def build_organizations(
+    ctx: DemoContext, count: int, partner_ids: list[int]
+) -> tuple[list[dict[str, Any]], list[OrganizationPlan]]:
+    rng, fake = ctx.rng, ctx.fake
+    numbers = _VatNumbers(ctx)
+    rows: list[dict[str, Any]] = []
+    plans: list[OrganizationPlan] = []
+    for index in range(count):
+        kind = (
+            _FIRST_KINDS[index]
+            if index < len(_FIRST_KINDS)
+            else writing.weighted(rng, content.ORGANIZATION_KIND_WEIGHTS)
+        )
+        theme = ctx.themes[writing.weighted(rng, content.THEMES_BY_ORGANIZATION_KIND[kind])]
+        line = rng.choice(theme.lines)
+        code = _municipality(ctx, index)
+        comune = ctx.territory.names[code]
+        name = writing.organization_name(rng, fake, kind, line, comune)
+        employees = _employees(ctx, kind)
+        obligated = employees >= 15
+        if kind == "association":
+            tax_code = numbers.new(non_commercial=True)
+            vat = numbers.new() if rng.random() < 0.3 else None
+        else:
+            vat = numbers.new()
+            # Companies and cooperatives use the partita IVA as their codice fiscale too.
+            tax_code = vat
+        status = _status(ctx, index)
+        ateco = rng.choice(ctx.sectors.for_line(line))
+        created_at = ctx.days_ago(30, 900)
+        rows.append(
+            {
+                "name": name[:250],
+                "kind": OrganizationKind(kind),
+                "vat_number": vat,
+                "tax_code": tax_code,
+                "ateco_code": ateco,
+                "municipality_code": code,
+                "address": writing.street_address(rng, fake),
+                "website": writing.website(rng, name),
+                "description": writing.organization_description(rng, name, kind, line, comune, obligated),
+                "status": status,
+                "employees": employees,
+                "obligated_68": obligated,
+                "created_by_partner_id": rng.choice(partner_ids) if rng.random() < 0.7 else None,
+                "version": 1,
+                "created_at": created_at,
+                "updated_at": ctx.between(created_at, ctx.now),
+            }
+        )
+        plans.append(
+            OrganizationPlan(
+                kind=kind,
+                theme=theme,
+                line=line,
+                active=status == OrganizationStatus.ACTIVE,
+                municipality_code=code,
+                ateco_code=ateco,
+                obligated_68=obligated,
+            )
+        )
+    return rows, plans
