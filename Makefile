@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 FLASK := FLASK_APP=marketplace $(BIN)/flask
 TRANSLATIONS := marketplace/translations
 
-.PHONY: run test install assets translations services services-down browser lint serve-full worker
+.PHONY: run test install assets translations i18n-update services services-down browser lint serve-full worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ assets:
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -q -d $(TRANSLATIONS) -f
+
+# After changing visible strings: refresh the catalog, then translate the new entries.
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv node_modules static .git instance" \
+		-o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d $(TRANSLATIONS)
 
 # The embedded default: SQLite under instance/, jobs in-process, search from the database.
 run: install

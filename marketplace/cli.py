@@ -33,7 +33,7 @@ def territory_load(districts_file: Path | None) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when demo data is already there.")
 def demo_seed(scale: int, seed: int, if_empty: bool) -> None:
     """Generate realistic, deterministic demo data and index it."""
-    from marketplace.demo import DemoDataExists, seed_demo
+    from marketplace.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoDataExists, seed_demo
     from marketplace.indexing.services import reindex
     from marketplace.territory.services import load_all
 
@@ -46,17 +46,15 @@ def demo_seed(scale: int, seed: int, if_empty: bool) -> None:
             raise click.ClickException("demo data already present") from None
         db.session.rollback()
         click.echo("Dati dimostrativi già presenti.")
-        summary = None
     else:
         db.session.commit()
         click.echo(f"Dati generati in {time.perf_counter() - started:.1f} s: {summary.counts}")
     current_app.extensions["search"].ensure_indexes()
     indexed = reindex("opportunities")
     click.echo(f"Opportunità indicizzate: {indexed}")
-    if summary is not None:
-        click.echo("Accessi dimostrativi:")
-        for role, email, password in summary.logins:
-            click.echo(f"  {role:<28} {email:<34} {password}")
+    click.echo(f"Accessi dimostrativi (password: {DEMO_PASSWORD}):")
+    for role, email in DEMO_LOGINS:
+        click.echo(f"  {role:<26} {email}")
 
 
 @search_cli.command("ensure")
