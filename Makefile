@@ -21,7 +21,7 @@ assets:
 	scripts/build-assets.sh
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d $(TRANSLATIONS) -f
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -f
 
 # After changing visible strings: refresh the catalog, then translate the new entries.
 i18n-update: $(STAMP)
