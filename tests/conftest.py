@@ -23,7 +23,8 @@ from marketplace.extensions import db
 from tests.smtp import SmtpSink
 
 REQUIRED_ENV = ("TEST_DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
-TEST_INDEX_PREFIX = "test-opportunita"
+# Parallel runs (several checkouts on one machine) can each set their own prefix.
+TEST_INDEX_PREFIX = os.environ.get("TEST_SEARCH_PREFIX", "test-opportunita")
 TERRITORY_TABLES = {"districts", "municipalities", "sectors", "alembic_version"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
 
@@ -35,3 +35,8 @@ class SearchForm(FlaskForm):
     minors = SelectField(_l("Aperta a minorenni"), choices=TRISTATE, validators=[Optional()])
     sort = SelectField(_l("Ordina per"), choices=SORT_CHOICES, default="relevance", validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=500)], default=1)
+
+    def validate_kind(self, field: SelectMultipleField) -> None:
+        known = {value for value, _label in field.choices}
+        if any(value not in known for value in field.data or ()):
+            raise ValidationError(_l("Tipo di opportunità non riconosciuto."))
