@@ -1,6 +1,6 @@
 """Worker entry point: build the app once, then serve the named queues.
 
-Run with `python -m jobs.worker [queue …]`.
+Run with `python -m jobs.worker [queue …] [--no-scheduler]`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from redis import Redis
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
 
-from jobs import registry
+from jobs import registry, schedule
 from jobs.registry import QUEUES
 from marketplace import create_app
 
 
 def main(argv: list[str] | None = None) -> None:
-    names = (argv if argv is not None else sys.argv[1:]) or list(QUEUES)
+    args = list(argv if argv is not None else sys.argv[1:])
+    with_scheduler = "--no-scheduler" not in args
+    names = [name for name in args if not name.startswith("--")] or list(QUEUES)
     app = create_app()
     registry.set_worker_app(app)
     settings = app.config["SETTINGS"]
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     import jobs.tasks.mail
     import jobs.tasks.search  # noqa: F401
 
+    if with_scheduler:
+        schedule.start_in_background(app)
+    # RQ's own scheduler moves retried jobs back onto their queues when their delay ends.
     worker.work(with_scheduler=True)
 
 

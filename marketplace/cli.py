@@ -34,7 +34,7 @@ def territory_load(districts_file: Path | None) -> None:
 def demo_seed(scale: int, seed: int, if_empty: bool) -> None:
     """Generate realistic, deterministic demo data and index it."""
     from marketplace.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoDataExists, seed_demo
-    from marketplace.indexing.services import reindex
+    from marketplace.indexing.services import indexes, reindex
     from marketplace.territory.services import load_all
 
     load_all()
@@ -49,9 +49,8 @@ def demo_seed(scale: int, seed: int, if_empty: bool) -> None:
     else:
         db.session.commit()
         click.echo(f"Dati generati in {time.perf_counter() - started:.1f} s: {summary.counts}")
-    current_app.extensions["search"].ensure_indexes()
-    indexed = reindex("opportunities")
-    click.echo(f"Opportunità indicizzate: {indexed}")
+    for index in indexes():
+        click.echo(f"Indice {index}: {reindex(index)} documenti")
     click.echo(f"Accessi dimostrativi (password: {DEMO_PASSWORD}):")
     for role, email in DEMO_LOGINS:
         click.echo(f"  {role:<26} {email}")
@@ -65,27 +64,50 @@ def search_ensure() -> None:
 
 
 @search_cli.command("reindex")
-@click.argument("index", default="opportunities")
-def search_reindex(index: str) -> None:
-    """Rebuild an index with no downtime (new index, then alias swap)."""
-    from marketplace.indexing.services import reindex
+@click.argument("index", required=False)
+def search_reindex(index: str | None) -> None:
+    """Rebuild one index (or all) with no downtime: new index, then an atomic alias swap."""
+    from marketplace.indexing import services
 
-    backend = current_app.extensions["search"]
-    backend.ensure_indexes()
-    started = time.perf_counter()
-    count = reindex(index)
-    click.echo(f"{index}: {count} documenti in {time.perf_counter() - started:.1f} s")
+    for name in [index] if index else services.indexes():
+        started = time.perf_counter()
+        try:
+            count = services.reindex(name, progress=lambda n: click.echo(f"  {n} documenti…"))
+        except services.ReindexRunning:
+            raise click.ClickException(f"a reindex of {name} is already running") from None
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{name}: {count} documenti in {time.perf_counter() - started:.1f} s")
 
 
 @search_cli.command("status")
-def search_status() -> None:
-    """Pending outbox entries, the oldest one's age, and drift against the database."""
+@click.option("--no-drift", is_flag=True, help="Skip the (slower) comparison with the database.")
+def search_status(no_drift: bool) -> None:
+    """Pending outbox entries, the oldest one's age, and drift between database and indexes."""
     from marketplace.indexing import services
 
     age = services.oldest_pending_age_seconds()
     click.echo(f"backend: {current_app.extensions['search'].name}")
     click.echo(f"in attesa: {services.pending_count()}")
-    click.echo(f"ritardo: {age:.1f} s" if age is not None else "ritardo: 0 s")
+    click.echo(f"ritardo: {age or 0:.1f} s")
+    if no_drift:
+        return
+    for index in services.indexes():
+        drift = services.drift(index)
+        click.echo(f"{index}: mancanti {len(drift.missing)}, non aggiornati {len(drift.stale)}, "
+                   f"in eccesso {len(drift.extra)}")  # fmt: skip
+
+
+@search_cli.command("reconcile")
+def search_reconcile() -> None:
+    """Queue repairs for any drift now (the worker also does this every 15 minutes)."""
+    from jobs.tasks.search import drain_search_outbox
+    from marketplace.indexing import services
+
+    for index in services.indexes():
+        click.echo(f"{index}: {services.repair(services.drift(index))} da riparare")
+    db.session.commit()
+    click.echo(f"applicati: {drain_search_outbox()}")
 
 
 def init_app(app: Flask) -> None:

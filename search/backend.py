@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from search.queries import OpportunityQuery, SearchResult
+from search.queries import OpportunityQuery, OrganizationQuery, PeopleQuery, SearchResult
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,27 @@ class SearchBackend(Protocol):
     def apply(self, actions: Iterable[IndexAction]) -> ApplyOutcome:
         """Write and delete documents. Stale versions count as done."""
 
+    def drop_indexes(self) -> None:
+        """Remove every index (tests and full resets only)."""
+
+    def refresh(self, index: str) -> None:
+        """Make recent writes visible to searches now."""
+
     def search_opportunities(self, query: OpportunityQuery) -> SearchResult: ...
 
-    def replace_all(self, index: str, documents: Iterator[tuple[int, int, dict[str, Any]]]) -> int:
+    def search_organizations(self, query: OrganizationQuery) -> SearchResult: ...
+
+    def search_people(self, query: PeopleQuery) -> SearchResult: ...
+
+    def suggest(self, index: str, prefix: str, size: int = 8) -> list[str]:
+        """Completions for a typed prefix (titles, organisation names, comuni)."""
+
+    def replace_all(
+        self,
+        index: str,
+        documents: Iterator[tuple[int, int, dict[str, Any]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Rebuild an index from (id, version, document) triples; returns the count."""
 
     def versions(self, index: str) -> dict[int, int]:

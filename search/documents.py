@@ -26,7 +26,6 @@ def opportunity_is_searchable(opportunity: Any) -> bool:
 def opportunity_document(opportunity: Any) -> dict[str, Any]:
     organization = opportunity.organization
     municipality = opportunity.municipality
-    district = municipality.district if municipality else None
     sector = opportunity.sector
     allowance = float(opportunity.allowance_eur) if opportunity.allowance_eur is not None else None
     suggest_inputs = [opportunity.title, organization.name]
@@ -45,11 +44,7 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
         "status": _value(opportunity.status),
         "sector_code": opportunity.sector_code,
         "sector_section": sector.section_code if sector else None,
-        "municipality_code": opportunity.municipality_code,
-        "municipality_name": municipality.name if municipality else None,
-        "municipality_folded": prepare_folded(municipality.name) if municipality else None,
-        "district": district.code if district else None,
-        "location": ({"lat": municipality.latitude, "lon": municipality.longitude} if municipality else None),
+        **_place(municipality),
         "start_date": _iso(opportunity.start_date),
         "end_date": _iso(opportunity.end_date),
         "deadline": _iso(opportunity.application_deadline),
@@ -62,4 +57,64 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
         "age_max": opportunity.age_max,
         "display_title": opportunity.title,
         "suggest": {"input": [prepare(text) for text in suggest_inputs if text]},
+    }
+
+
+def _place(municipality: Any) -> dict[str, Any]:
+    district = municipality.district if municipality else None
+    return {
+        "municipality_code": municipality.istat_code if municipality else None,
+        "municipality_name": municipality.name if municipality else None,
+        "municipality_folded": prepare_folded(municipality.name) if municipality else None,
+        "district": district.code if district else None,
+        "location": {"lat": municipality.latitude, "lon": municipality.longitude} if municipality else None,
+    }
+
+
+def organization_document(organization: Any) -> dict[str, Any]:
+    code = organization.ateco_code
+    suggest = [prepare(organization.name)]
+    return {
+        "id": organization.id,
+        "name": prepare(organization.name),
+        "name_folded": prepare_folded(organization.name),
+        "body": prepare(organization.description),
+        "body_folded": prepare_folded(organization.description),
+        "kind": _value(organization.kind),
+        "status": _value(organization.status),
+        "vat_number": organization.vat_number,
+        "tax_code": organization.tax_code,
+        "ateco_code": code,
+        "ateco_section": organization.sector.section_code if getattr(organization, "sector", None) else None,
+        "ateco_division": code[:2] if code else None,
+        **_place(organization.municipality),
+        "employees": organization.employees,
+        "obligated_68": bool(organization.obligated_68),
+        "display_name": organization.name,
+        "suggest": {"input": suggest},
+    }
+
+
+def person_document(person: Any) -> dict[str, Any]:
+    profile = person.profile
+    skills = profile.skills if profile else ""
+    aspirations = profile.aspirations if profile else ""
+    languages = [part.strip().lower() for part in (profile.languages if profile else "").split(",") if part.strip()]
+    return {
+        "id": person.id,
+        "full_name": prepare(person.full_name),
+        "name_folded": prepare_folded(person.full_name),
+        "skills": prepare(skills),
+        "skills_folded": prepare_folded(skills),
+        "aspirations": prepare(aspirations),
+        "aspirations_folded": prepare_folded(aspirations),
+        "languages": languages,
+        "education_level": _value(profile.education_level) if profile and profile.education_level else None,
+        "driving_licence": bool(profile.driving_licence) if profile else False,
+        "birth_date": _iso(person.birth_date),
+        "max_travel_km": profile.max_travel_km if profile else None,
+        "registered_by_partner_id": person.registered_by_partner_id,
+        **_place(person.municipality),
+        "created_at": _iso(person.created_at),
+        "display_name": person.full_name,
     }

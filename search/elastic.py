@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from search.backend import ApplyOutcome, IndexAction
-from search.elastic_queries import opportunity_search_body, suggest_body
+from search.elastic_queries import (
+    opportunity_search_body,
+    organization_search_body,
+    people_search_body,
+    suggest_body,
+)
 from search.indexes import INDEXES
-from search.queries import Facet, OpportunityQuery, SearchHit, SearchResult
+from search.queries import Facet, OpportunityQuery, OrganizationQuery, PeopleQuery, SearchHit, SearchResult
 
 BULK_CHUNK = 500
 # A stale write (an older version arriving late) or deleting what is gone is success.
@@ -97,25 +102,29 @@ class ElasticBackend:
                 failed.append((action, str(outcome.get("error") or outcome.get("status"))[:500]))
         return ApplyOutcome(done=done, failed=failed)
 
-    def replace_all(self, index: str, documents: Iterator[tuple[int, int, dict[str, Any]]]) -> int:
-        """Zero-downtime rebuild: load a new index, then swap the alias atomically."""
+    def replace_all(
+        self,
+        index: str,
+        documents: Iterator[tuple[int, int, dict[str, Any]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Zero-downtime rebuild: load a new index, then swap the alias atomically.
+
+        The new index is built with no replicas and no refresh (fast bulk load); on any
+        failure it is deleted and the alias keeps pointing at the old one.
+        """
         definition = INDEXES[index]
         alias, concrete = self.alias(index), self.new_index_name(index)
-        settings = {**definition["settings"], "refresh_interval": "-1"}
+        settings = {**definition["settings"], "refresh_interval": "-1", "number_of_replicas": 0}
         self.client.indices.create(index=concrete, settings=settings, mappings=definition["mappings"])
-        count = 0
         try:
-            actions = (
-                {"_index": concrete, "_id": str(doc_id), "version": version, "version_type": "external",
-                 "_source": document}
-                for doc_id, version, document in documents
-            )  # fmt: skip
-            for ok, _item in streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, max_retries=3,
-                                           raise_on_error=True):  # fmt: skip
-                count += int(ok)
-            self.client.indices.put_settings(index=concrete, settings={"refresh_interval": None})
+            count = self._bulk_load(concrete, documents, progress)
+            self.client.indices.put_settings(
+                index=concrete,
+                settings={"refresh_interval": None, "number_of_replicas": definition["settings"]["number_of_replicas"]},
+            )
             self.client.indices.refresh(index=concrete)
-        except Exception:
+        except BaseException:
             self.client.indices.delete(index=concrete, ignore_unavailable=True)
             raise
         old = list(self._indexes_behind(alias))
@@ -124,6 +133,23 @@ class ElasticBackend:
         self.client.indices.update_aliases(actions=swap)
         for name in old:
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        return count
+
+    def _bulk_load(
+        self, concrete: str, documents: Iterator[tuple[int, int, dict[str, Any]]],
+        progress: Callable[[int], None] | None,
+    ) -> int:  # fmt: skip
+        actions = (
+            {"_index": concrete, "_id": str(doc_id), "version": version, "version_type": "external",
+             "_source": document}
+            for doc_id, version, document in documents
+        )  # fmt: skip
+        count = 0
+        for ok, _item in streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, max_retries=3,
+                                        raise_on_error=True):  # fmt: skip
+            count += int(ok)
+            if progress and count % BULK_CHUNK == 0:
+                progress(count)
         return count
 
     def _indexes_behind(self, alias: str) -> Iterator[str]:
@@ -149,27 +175,44 @@ class ElasticBackend:
         return found
 
     # -- reads -------------------------------------------------------------------
-    def search_opportunities(self, query: OpportunityQuery) -> SearchResult:
-        body = opportunity_search_body(query)
-        response = self.client.search(index=self.alias("opportunities"), **body)
-        return parse_opportunity_response(response, near=query.near is not None)
+    def _search(self, index: str, body: dict[str, Any]) -> SearchResult:
+        response = self.client.search(index=self.alias(index), **body)
+        return parse_response(response, distance_at=_distance_position(body["sort"]))
 
-    def suggest(self, prefix: str, size: int = 8) -> list[str]:
-        response = self.client.search(index=self.alias("opportunities"), **suggest_body(prefix, size))
+    def search_opportunities(self, query: OpportunityQuery) -> SearchResult:
+        return self._search("opportunities", opportunity_search_body(query))
+
+    def search_organizations(self, query: OrganizationQuery) -> SearchResult:
+        return self._search("organizations", organization_search_body(query))
+
+    def search_people(self, query: PeopleQuery) -> SearchResult:
+        return self._search("people", people_search_body(query))
+
+    def suggest(self, index: str, prefix: str, size: int = 8) -> list[str]:
+        response = self.client.search(index=self.alias(index), **suggest_body(prefix, size))
         return [option["text"] for option in response["suggest"]["titles"][0]["options"]]
 
 
-def parse_opportunity_response(response: Any, *, near: bool) -> SearchResult:
+def _distance_position(sort: list[Any]) -> int | None:
+    for position, key in enumerate(sort):
+        if isinstance(key, dict) and "_geo_distance" in key:
+            return position
+    return None
+
+
+def parse_response(response: Any, *, distance_at: int | None) -> SearchResult:
     hits = []
     for raw in response["hits"]["hits"]:
-        distance = raw["sort"][-1] if near and raw.get("sort") else None
+        sort_values = tuple(raw.get("sort") or ())
+        distance = sort_values[distance_at] if distance_at is not None and sort_values else None
         hits.append(
             SearchHit(
                 id=int(raw["_id"]),
                 source=raw.get("_source") or {},
                 score=raw.get("_score"),
                 highlights=raw.get("highlight") or {},
-                distance_km=float(distance) if distance is not None else None,
+                distance_km=round(float(distance), 2) if distance is not None else None,
+                sort_values=sort_values,
             )
         )
     facets = {

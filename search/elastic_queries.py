@@ -6,14 +6,23 @@ from datetime import date
 from typing import Any
 
 from search.analysis import prepare, prepare_folded
-from search.queries import OpportunityQuery
+from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, PeopleQuery, _Paging
 
-TEXT_FIELDS = ["title^3", "organization_name^2", "body"]
-FOLDED_FIELDS = ["title_folded^2", "organization_name_folded^1.5", "body_folded^0.8", "municipality_folded^2"]
-FACET_SIZES = {"kind": 20, "sector_section": 30, "district": 20, "municipality_code": 200}
+OPPORTUNITY_TEXT = ["title^3", "organization_name^2", "body"]
+OPPORTUNITY_FOLDED = ["title_folded^2", "organization_name_folded^1.5", "body_folded^0.8", "municipality_folded^2"]
+OPPORTUNITY_FACETS = {"kind": 20, "sector_section": 30, "district": 20, "municipality_code": 200, "paid": 2,
+                      "minors_allowed": 2}  # fmt: skip
+ORGANIZATION_TEXT = ["name^3", "body"]
+ORGANIZATION_FOLDED = ["name_folded^2", "body_folded^0.8", "municipality_folded"]
+ORGANIZATION_FACETS = {"kind": 10, "district": 20, "ateco_section": 30, "obligated_68": 2, "status": 5}
+PEOPLE_TEXT = ["skills^2", "aspirations", "full_name^3"]
+PEOPLE_FOLDED = ["skills_folded^1.5", "aspirations_folded^0.8", "name_folded^2", "municipality_folded"]
+PEOPLE_FACETS = {"education_level": 10, "district": 20, "driving_licence": 2}
+HIGHLIGHT_TAGS = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
 
 
-def _text_clause(text: str) -> dict[str, Any] | None:
+def text_clause(text: str, fields: list[str], folded_fields: list[str]) -> dict[str, Any] | None:
+    """Stemmed match, accent-folded match, then typo-tolerant match, best first."""
     prepared, folded = prepare(text), prepare_folded(text)
     if not folded.strip():
         return None
@@ -21,126 +30,159 @@ def _text_clause(text: str) -> dict[str, Any] | None:
         "bool": {
             "should": [
                 # simple_query_string never raises on user syntax: any string is safe.
-                {
-                    "simple_query_string": {
-                        "query": prepared,
-                        "fields": TEXT_FIELDS,
-                        "default_operator": "and",
-                        "flags": "AND|OR|NOT|PHRASE|PREFIX|WHITESPACE",
-                    }
-                },
-                {
-                    "simple_query_string": {
-                        "query": folded,
-                        "fields": FOLDED_FIELDS,
-                        "default_operator": "and",
-                    }
-                },
-                # Typo tolerance, scored below exact and stemmed matches.
-                {
-                    "multi_match": {
-                        "query": folded,
-                        "fields": FOLDED_FIELDS,
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "operator": "and",
-                        "boost": 0.5,
-                    }
-                },
+                {"simple_query_string": {"query": prepared, "fields": fields, "default_operator": "and",
+                                         "flags": "AND|OR|NOT|PHRASE|PREFIX|WHITESPACE"}},
+                {"simple_query_string": {"query": folded, "fields": folded_fields, "default_operator": "and"}},
+                {"multi_match": {"query": folded, "fields": folded_fields, "fuzziness": "AUTO", "prefix_length": 1,
+                                 "operator": "and", "boost": 0.5}},
             ],
             "minimum_should_match": 1,
         }
-    }
+    }  # fmt: skip
 
 
-def _filters(query: OpportunityQuery) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Visibility filters (always) and facet filters (by facet name, for post_filter)."""
-    today = (query.today or date.today()).isoformat()
-    visibility = [
-        {"term": {"status": "published"}},
-        {"bool": {"should": [
-            {"bool": {"must_not": {"exists": {"field": "deadline"}}}},
-            {"range": {"deadline": {"gte": today}}},
-        ], "minimum_should_match": 1}},
-    ]  # fmt: skip
-    facet_filters: dict[str, dict[str, Any]] = {}
-    if query.kinds:
-        facet_filters["kind"] = {"terms": {"kind": list(query.kinds)}}
-    if query.sector_section:
-        facet_filters["sector_section"] = {"term": {"sector_section": query.sector_section}}
-    if query.district:
-        facet_filters["district"] = {"term": {"district": query.district}}
-    if query.municipality_code:
-        facet_filters["municipality_code"] = {"term": {"municipality_code": query.municipality_code}}
-    if query.paid is not None:
-        facet_filters["paid"] = {"term": {"paid": query.paid}}
-    if query.minors_allowed is not None:
-        facet_filters["minors_allowed"] = {"term": {"minors_allowed": query.minors_allowed}}
-    if query.starts_before is not None:
-        visibility.append({"range": {"start_date": {"lte": query.starts_before.isoformat()}}})
-    if query.near is not None:
-        visibility.append(
-            {
-                "geo_distance": {
-                    "distance": f"{query.near.radius_km}km",
-                    "location": {"lat": query.near.latitude, "lon": query.near.longitude},
-                }
-            }
-        )
-    return visibility, facet_filters
+def geo_clause(near: GeoFilter) -> dict[str, Any]:
+    point = {"lat": near.latitude, "lon": near.longitude}
+    return {"geo_distance": {"distance": f"{near.radius_km}km", "location": point}}
 
 
-def _aggregations(facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Each facet counts with every filter but its own, so options stay selectable."""
+def geo_sort(near: GeoFilter) -> dict[str, Any]:
+    point = {"lat": near.latitude, "lon": near.longitude}
+    return {"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}
+
+
+def aggregations(facets: dict[str, int], facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each facet counts with every filter but its own, so its other options stay selectable."""
     aggs: dict[str, Any] = {}
-    facets = {**{name: ("terms", size) for name, size in FACET_SIZES.items()}, "paid": ("terms", 2),
-              "minors_allowed": ("terms", 2)}  # fmt: skip
-    for name, (kind, size) in facets.items():
+    for name, size in facets.items():
         others = [clause for other, clause in facet_filters.items() if other != name]
-        aggs[name] = {
-            "filter": {"bool": {"filter": others}},
-            "aggs": {"values": {kind: {"field": name, "size": size}}},
-        }
+        aggs[name] = {"filter": {"bool": {"filter": others}},
+                      "aggs": {"values": {"terms": {"field": name, "size": size}}}}  # fmt: skip
     return aggs
 
 
-def _sort(query: OpportunityQuery) -> list[Any]:
+def _term_filters(pairs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    filters: dict[str, dict[str, Any]] = {}
+    for field, value in pairs.items():
+        if value is None or value == ():
+            continue
+        filters[field] = {"terms": {field: list(value)}} if isinstance(value, tuple) else {"term": {field: value}}
+    return filters
+
+
+def _assemble(
+    paging: _Paging, *, must: list[Any], filters: list[Any], facet_filters: dict[str, Any],
+    facets: dict[str, int], sort: list[Any], highlight: dict[str, Any] | None,
+) -> dict[str, Any]:  # fmt: skip
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "post_filter": {"bool": {"filter": list(facet_filters.values())}},
+        "aggs": aggregations(facets, facet_filters),
+        "sort": sort,
+        "size": paging.per_page,
+        "track_total_hits": True,
+    }
+    if paging.after is not None:
+        body["search_after"] = list(paging.after)
+    else:
+        body["from"] = paging.offset
+    if highlight:
+        body["highlight"] = {**HIGHLIGHT_TAGS, "fields": highlight}
+    return body
+
+
+# -- opportunities -------------------------------------------------------------------
+
+
+def _opportunity_sort(query: OpportunityQuery) -> list[Any]:
     if query.sort == "newest":
-        return [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
-    if query.sort == "deadline":
-        return [{"deadline": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
-    if query.sort == "closest" and query.near is not None:
-        point = {"lat": query.near.latitude, "lon": query.near.longitude}
-        return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}, {"id": "asc"}]
-    return ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+        sort: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+    elif query.sort == "deadline":
+        sort = [{"deadline": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    elif query.sort == "closest" and query.near is not None:
+        return [geo_sort(query.near), {"id": "asc"}]
+    else:
+        sort = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+    if query.near is not None:
+        # A trailing distance key puts each hit's distance in its sort values.
+        sort.append(geo_sort(query.near))
+    return sort
 
 
 def opportunity_search_body(query: OpportunityQuery) -> dict[str, Any]:
-    visibility, facet_filters = _filters(query)
-    must = [clause for clause in [_text_clause(query.text)] if clause]
-    body: dict[str, Any] = {
-        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": visibility}},
-        "post_filter": {"bool": {"filter": list(facet_filters.values())}},
-        "aggs": _aggregations(facet_filters),
-        "sort": _sort(query),
-        "from": query.offset,
-        "size": query.per_page,
-        "track_total_hits": True,
-        "highlight": {
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            "encoder": "html",
-            "fields": {
-                "title": {"number_of_fragments": 0},
-                "body": {"fragment_size": 160, "number_of_fragments": 1},
-            },
-        },
-    }
-    if query.near is not None and query.sort != "closest":
-        # A trailing distance sort key puts each hit's distance in its sort values.
-        point = {"lat": query.near.latitude, "lon": query.near.longitude}
-        body["sort"].append({"_geo_distance": {"location": point, "order": "asc", "unit": "km"}})
-    return body
+    today = (query.today or date.today()).isoformat()
+    filters: list[Any] = [
+        {"term": {"status": "published"}},
+        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "deadline"}}}},
+                             {"range": {"deadline": {"gte": today}}}], "minimum_should_match": 1}},
+    ]  # fmt: skip
+    if query.starts_before is not None:
+        filters.append({"range": {"start_date": {"lte": query.starts_before.isoformat()}}})
+    if query.near is not None:
+        filters.append(geo_clause(query.near))
+    facet_filters = _term_filters({
+        "kind": query.kinds, "sector_section": query.sector_section, "district": query.district,
+        "municipality_code": query.municipality_code, "paid": query.paid, "minors_allowed": query.minors_allowed,
+    })  # fmt: skip
+    text = text_clause(query.text, OPPORTUNITY_TEXT, OPPORTUNITY_FOLDED)
+    highlight = {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160, "number_of_fragments": 1}}
+    return _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
+                     facets=OPPORTUNITY_FACETS, sort=_opportunity_sort(query), highlight=highlight)  # fmt: skip
+
+
+# -- organisations ---------------------------------------------------------------------
+
+
+def organization_search_body(query: OrganizationQuery) -> dict[str, Any]:
+    filters: list[Any] = []
+    if not query.include_inactive:
+        filters.append({"terms": {"status": ["active", "prospect"]}})
+    if query.near is not None:
+        filters.append(geo_clause(query.near))
+    facet_filters = _term_filters({
+        "kind": query.kinds, "district": query.district, "municipality_code": query.municipality_code,
+        "ateco_section": query.ateco_section, "ateco_division": query.ateco_division,
+        "obligated_68": query.obligated_68,
+    })  # fmt: skip
+    if query.sort == "name":
+        sort: list[Any] = [{"name.sort": "asc"}, {"id": "asc"}]
+    elif query.sort == "closest" and query.near is not None:
+        sort = [geo_sort(query.near), {"id": "asc"}]
+    else:
+        sort = ["_score", {"name.sort": "asc"}, {"id": "asc"}]
+    text = text_clause(query.text, ORGANIZATION_TEXT, ORGANIZATION_FOLDED)
+    return _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
+                     facets=ORGANIZATION_FACETS, sort=sort, highlight={"name": {"number_of_fragments": 0}})  # fmt: skip
+
+
+# -- people (operators only: PeopleQuery refuses other viewers) ------------------------
+
+
+def people_search_body(query: PeopleQuery) -> dict[str, Any]:
+    filters: list[Any] = []
+    born_after, born_before = query.birth_date_range()
+    if born_after or born_before:
+        bounds = {}
+        if born_after:
+            bounds["gt"] = born_after.isoformat()
+        if born_before:
+            bounds["lte"] = born_before.isoformat()
+        filters.append({"range": {"birth_date": bounds}})
+    if query.near is not None:
+        filters.append(geo_clause(query.near))
+    facet_filters = _term_filters({
+        "district": query.district, "municipality_code": query.municipality_code,
+        "education_level": query.education_levels, "driving_licence": query.driving_licence,
+    })  # fmt: skip
+    if query.sort == "closest" and query.near is not None:
+        sort: list[Any] = [geo_sort(query.near), {"id": "asc"}]
+    elif query.sort == "newest":
+        sort = [{"created_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+    else:
+        sort = ["_score", {"id": "asc"}]
+    text = text_clause(query.text, PEOPLE_TEXT, PEOPLE_FOLDED)
+    return _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
+                     facets=PEOPLE_FACETS, sort=sort, highlight={"skills": {"number_of_fragments": 0}})  # fmt: skip
 
 
 def suggest_body(prefix: str, size: int = 8) -> dict[str, Any]:

@@ -67,4 +67,67 @@ OPPORTUNITIES: dict[str, Any] = {
     },
 }
 
-INDEXES: dict[str, dict[str, Any]] = {"opportunities": OPPORTUNITIES}
+_PLACE = {
+    "municipality_code": _KEYWORD,
+    "municipality_name": _KEYWORD,
+    "municipality_folded": _FOLDED,
+    "district": _KEYWORD,
+    "location": {"type": "geo_point"},
+}
+
+ORGANIZATIONS: dict[str, Any] = {
+    "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
+    "mappings": {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "long"},
+            "name": {**_TEXT, "fields": {"sort": {"type": "keyword", "ignore_above": 256}}},
+            "name_folded": _FOLDED,
+            "body": _TEXT,
+            "body_folded": _FOLDED,
+            "kind": _KEYWORD,
+            "status": _KEYWORD,
+            "vat_number": _KEYWORD,
+            "tax_code": _KEYWORD,
+            "ateco_code": _KEYWORD,
+            "ateco_section": _KEYWORD,
+            "ateco_division": _KEYWORD,
+            **_PLACE,
+            "employees": {"type": "integer"},
+            "obligated_68": {"type": "boolean"},
+            "display_name": {"type": "keyword", "index": False},
+            "suggest": {"type": "completion", "analyzer": "it_suggest"},
+        },
+    },
+}
+
+PEOPLE: dict[str, Any] = {
+    "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
+    "mappings": {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "long"},
+            "full_name": _TEXT,
+            "name_folded": _FOLDED,
+            "skills": _TEXT,
+            "skills_folded": _FOLDED,
+            "aspirations": _TEXT,
+            "aspirations_folded": _FOLDED,
+            "languages": _KEYWORD,
+            "education_level": _KEYWORD,
+            "driving_licence": {"type": "boolean"},
+            "birth_date": {"type": "date"},
+            "max_travel_km": {"type": "integer"},
+            "registered_by_partner_id": {"type": "long"},
+            **_PLACE,
+            "created_at": {"type": "date"},
+            "display_name": {"type": "keyword", "index": False},
+        },
+    },
+}
+
+INDEXES: dict[str, dict[str, Any]] = {
+    "opportunities": OPPORTUNITIES,
+    "organizations": ORGANIZATIONS,
+    "people": PEOPLE,
+}

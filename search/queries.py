@@ -1,4 +1,8 @@
-"""Typed search requests and results, shared by the web pages and the JSON API."""
+"""Typed search requests and results, shared by the web pages and the JSON API.
+
+Every field is validated here, so whatever a user typed reaches a backend only as a
+well-formed query: no string can break one.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Sort = Literal["relevance", "newest", "closest", "deadline"]
-SORTS: tuple[Sort, ...] = ("relevance", "newest", "closest", "deadline")
 MAX_PER_PAGE = 100
-# Plain offsets stop here; deeper pages use search_after.
+# Plain offsets stop here (Elasticsearch's max_result_window); deeper pages use a cursor.
 MAX_OFFSET = 10_000
+OPERATOR_ROLES = frozenset({"operator", "partner_admin", "admin"})
+
+
+class QueryError(ValueError):
+    """A query that cannot be run as asked (bad paging, unknown sort, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -19,9 +26,45 @@ class GeoFilter:
     longitude: float
     radius_km: float
 
+    def __post_init__(self) -> None:
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180 and 0 < self.radius_km <= 500):
+            raise QueryError("invalid place or radius")
+
 
 @dataclass(frozen=True)
-class OpportunityQuery:
+class _Paging:
+    """Page numbers for shallow pages; `after` (the previous page's cursor) for deep ones."""
+
+    page: int = 1
+    per_page: int = 20
+    after: tuple[Any, ...] | None = None
+
+    def _check_paging(self, sorts: tuple[str, ...], sort: str, near: GeoFilter | None) -> None:
+        if self.page < 1:
+            raise QueryError("page must be >= 1")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError("per_page out of range")
+        if self.after is None and self.page * self.per_page > MAX_OFFSET:
+            raise QueryError("page too deep: continue with the cursor")
+        if sort not in sorts:
+            raise QueryError("unknown sort")
+        if sort == "closest" and near is None:
+            raise QueryError("closest needs a place")
+
+    @property
+    def offset(self) -> int:
+        return 0 if self.after is not None else (self.page - 1) * self.per_page
+
+
+OpportunitySort = Literal["relevance", "newest", "closest", "deadline"]
+OPPORTUNITY_SORTS: tuple[str, ...] = ("relevance", "newest", "closest", "deadline")
+SORTS = OPPORTUNITY_SORTS  # kept for callers that validate a sort parameter
+
+
+@dataclass(frozen=True)
+class OpportunityQuery(_Paging):
+    """Public search: only published opportunities whose deadline has not passed."""
+
     text: str = ""
     kinds: tuple[str, ...] = ()
     sector_section: str | None = None
@@ -31,24 +74,76 @@ class OpportunityQuery:
     paid: bool | None = None
     minors_allowed: bool | None = None
     starts_before: date | None = None
-    sort: Sort = "relevance"
-    page: int = 1
-    per_page: int = 20
+    sort: OpportunitySort = "relevance"
     today: date | None = None
 
     def __post_init__(self) -> None:
-        if self.page < 1:
-            raise ValueError("page must be >= 1")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise ValueError("per_page out of range")
-        if self.sort not in SORTS:
-            raise ValueError("unknown sort")
-        if self.sort == "closest" and self.near is None:
-            raise ValueError("closest needs a place")
+        self._check_paging(OPPORTUNITY_SORTS, self.sort, self.near)
 
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+
+OrganizationSort = Literal["relevance", "name", "closest"]
+ORGANIZATION_SORTS: tuple[str, ...] = ("relevance", "name", "closest")
+
+
+@dataclass(frozen=True)
+class OrganizationQuery(_Paging):
+    """The company database. Inactive organisations only when asked for."""
+
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    district: str | None = None
+    municipality_code: str | None = None
+    near: GeoFilter | None = None
+    ateco_section: str | None = None
+    ateco_division: str | None = None
+    obligated_68: bool | None = None
+    include_inactive: bool = False
+    sort: OrganizationSort = "relevance"
+
+    def __post_init__(self) -> None:
+        self._check_paging(ORGANIZATION_SORTS, self.sort, self.near)
+
+
+PeopleSort = Literal["relevance", "closest", "newest"]
+PEOPLE_SORTS: tuple[str, ...] = ("relevance", "closest", "newest")
+
+
+@dataclass(frozen=True)
+class PeopleQuery(_Paging):
+    """Candidate profiles: operators only, never public. The viewer's role is checked here."""
+
+    viewer_role: str = ""
+    text: str = ""
+    district: str | None = None
+    municipality_code: str | None = None
+    near: GeoFilter | None = None
+    education_levels: tuple[str, ...] = ()
+    driving_licence: bool | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    sort: PeopleSort = "relevance"
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.viewer_role not in OPERATOR_ROLES:
+            raise QueryError("people are searchable by operators only")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise QueryError("min_age greater than max_age")
+        self._check_paging(PEOPLE_SORTS, self.sort, self.near)
+
+    def birth_date_range(self) -> tuple[date | None, date | None]:
+        """Ages turned into birth dates (born on or after, born on or before)."""
+        today = self.today or date.today()
+        born_before = _years_before(today, self.min_age) if self.min_age is not None else None
+        born_after = _years_before(today, self.max_age + 1) if self.max_age is not None else None
+        return born_after, born_before
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -58,6 +153,7 @@ class SearchHit:
     score: float | None = None
     highlights: dict[str, list[str]] = field(default_factory=dict)
     distance_km: float | None = None
+    sort_values: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,3 +167,8 @@ class SearchResult:
     hits: list[SearchHit]
     total: int
     facets: dict[str, list[Facet]]
+
+    @property
+    def cursor(self) -> tuple[Any, ...] | None:
+        """Pass as `after` to get the page following this one."""
+        return self.hits[-1].sort_values if self.hits else None

@@ -23,7 +23,7 @@ def backend(app, db_session):
 
 
 def _index(backend, *opportunities) -> None:
-    outcome = backend.apply([indexing.opportunity_action(o.id, o, None) for o in opportunities])
+    outcome = backend.apply([indexing.opportunity_action(o.id, o) for o in opportunities])
     assert outcome.failed == []
     backend.refresh("opportunities")
 
@@ -62,10 +62,10 @@ def test_drafts_and_expired_never_appear(backend):
 
 def test_stale_versions_never_overwrite_newer_ones(backend, db_session):
     opportunity = factories.opportunity(title="Laboratorio di falegnameria")
-    old = indexing.opportunity_action(opportunity.id, opportunity, None)
+    old = indexing.opportunity_action(opportunity.id, opportunity)
     opportunity.title = "Laboratorio di ceramica"
     db_session.flush()
-    new = indexing.opportunity_action(opportunity.id, opportunity, None)
+    new = indexing.opportunity_action(opportunity.id, opportunity)
     assert new.version == old.version + 1
     outcome = backend.apply([new])
     assert outcome.failed == []
@@ -111,7 +111,31 @@ def test_outbox_is_written_in_the_same_transaction(db_session):
     from marketplace.indexing.models import SearchOutboxEntry
 
     opportunity = factories.opportunity(title="Apprendistato come manutentore del verde")
-    entries = db_session.scalars(
-        select(SearchOutboxEntry).where(SearchOutboxEntry.doc_id == opportunity.id)
-    ).all()
-    assert [(e.index_name, e.deleted_version) for e in entries][-1] == ("opportunities", None)
+    pending = set(db_session.execute(select(SearchOutboxEntry.index_name, SearchOutboxEntry.doc_id)).all())
+    assert ("opportunities", opportunity.id) in pending
+    assert ("organizations", opportunity.organization_id) in pending
+
+
+def test_renaming_an_organization_reindexes_its_opportunities(db_session):
+    from sqlalchemy import delete, select
+
+    from marketplace.indexing.models import SearchOutboxEntry
+
+    first = factories.opportunity(title="Tirocinio uno")
+    second = factories.opportunity(first.organization, title="Tirocinio due")
+    db_session.execute(delete(SearchOutboxEntry))
+    before = indexing.opportunity_action(first.id, first).version
+    first.organization.name = "Nuovo Nome Cooperativa"
+    db_session.flush()
+    pending = set(db_session.execute(select(SearchOutboxEntry.index_name, SearchOutboxEntry.doc_id)).all())
+    assert {("opportunities", first.id), ("opportunities", second.id)} <= pending
+    # The document embeds the organisation, so its version moves with it.
+    assert indexing.opportunity_action(first.id, first).version == before + 1
+
+
+def test_profile_changes_bump_the_person_document(db_session):
+    person = factories.person()
+    version = person.version
+    person.profile.skills = "cucina, HACCP"
+    db_session.flush()
+    assert person.version == version + 1

@@ -40,7 +40,7 @@ EDUCATION_LABELS = {
 }
 
 
-class Person(TimestampMixin, db.Model):
+class Person(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,8 +73,9 @@ class Person(TimestampMixin, db.Model):
 
 
 class CandidateProfile(VersionedMixin, TimestampMixin, db.Model):
+    """Indexed as part of its person's document (see marketplace.indexing.registry)."""
+
     __tablename__ = "candidate_profiles"
-    __search_index__ = "people"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True, nullable=False)

@@ -17,7 +17,7 @@ def _items(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split("|") if item.strip())
 
 
-def _weights(text: str) -> tuple[tuple[str, int], ...]:
+def weights(text: str) -> tuple[tuple[str, int], ...]:
     """Parse "a:3 | b:1" into (("a", 3), ("b", 1)); a value may be empty (":13")."""
     pairs = (item.strip().rpartition(":") for item in text.split("|"))
     return tuple((value.strip(), int(weight)) for value, _, weight in pairs)
@@ -34,10 +34,22 @@ class Line:
     settings: tuple[str, ...]  # "in magazzino": follows a role or a kind in titles
     tasks: tuple[str, ...]  # infinitive phrases: "Ti occuperai di <task> e di <task>."
     names: tuple[str, ...] = ()  # name patterns for public bodies ("Biblioteca civica di {comune}")
+    learnings: tuple[str, ...] = ()  # when the field's learnings do not fit this line
 
 
-def line(activity: str, ateco: str, words: str, roles: str, settings: str, tasks: str, names: str = "") -> Line:
-    return Line(activity, _items(ateco), _items(words), _items(roles), _items(settings), _items(tasks), _items(names))
+def line(
+    activity: str, ateco: str, words: str, roles: str, settings: str, tasks: str, names: str = "", learn: str = ""
+) -> Line:
+    return Line(
+        activity,
+        _items(ateco),
+        _items(words),
+        _items(roles),
+        _items(settings),
+        _items(tasks),
+        _items(names),
+        _items(learn),
+    )
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,7 @@ THEMES: tuple[Theme, ...] = (
                 "in falegnameria | in un laboratorio di arredamento",
                 "tagliare e levigare i pannelli | montare mobili e ante | verniciare i pezzi finiti"
                 " | preparare i mobili per la consegna",
+                learn="le lavorazioni del legno | l'uso in sicurezza delle macchine | la lettura del disegno tecnico",
             ),
             line(
                 "lavorazioni meccaniche di precisione e assemblaggio conto terzi",
@@ -217,6 +230,7 @@ THEMES: tuple[Theme, ...] = (
                 "in un'officina meccanica | su una linea di assemblaggio | in un reparto di produzione",
                 "montare componenti seguendo le schede di lavoro | controllare i pezzi finiti"
                 " | caricare e scaricare le macchine | tenere pulita e ordinata la postazione",
+                learn="la lettura del disegno tecnico | l'uso in sicurezza delle macchine | il controllo qualità",
             ),
             line(
                 "stampa digitale e tipografica per aziende ed enti",
@@ -226,6 +240,10 @@ THEMES: tuple[Theme, ...] = (
                 "in tipografia | in un centro stampa",
                 "preparare la carta e i materiali | controllare la qualità delle stampe"
                 " | rifilare e confezionare gli stampati | caricare le macchine da stampa",
+                learn=(
+                    "il funzionamento delle macchine da stampa | il controllo qualità"
+                    " | la preparazione dei file per la stampa"
+                ),
             ),
             line(
                 "confezione di abbigliamento da lavoro e tessili per la casa",
@@ -235,6 +253,7 @@ THEMES: tuple[Theme, ...] = (
                 "in un laboratorio tessile | in sartoria",
                 "cucire a macchina | tagliare i tessuti sul cartamodello | stirare e piegare i capi"
                 " | controllare le cuciture",
+                learn="l'uso della macchina da cucire industriale | il taglio su cartamodello | il controllo qualità",
             ),
         ),
         _items(
@@ -307,6 +326,10 @@ THEMES: tuple[Theme, ...] = (
                 "in lavanderia industriale | in una stireria",
                 "smistare e piegare la biancheria | usare lavatrici industriali e mangani"
                 " | stirare i capi | preparare le consegne per i clienti",
+                learn=(
+                    "l'uso dei macchinari professionali | le procedure di igiene della biancheria"
+                    " | l'organizzazione delle consegne"
+                ),
             ),
             line(
                 "acconciatura ed estetica, con un salone aperto al pubblico",
@@ -316,6 +339,7 @@ THEMES: tuple[Theme, ...] = (
                 "in un salone di parrucchieri | in un centro estetico",
                 "accogliere i clienti e preparare la postazione | lavare i capelli"
                 " | riordinare prodotti e attrezzi | prendere gli appuntamenti",
+                learn="la cura del cliente | le tecniche di base di piega e shampoo | l'igiene degli strumenti",
             ),
             line(
                 "riparazione di auto, moto e biciclette",
@@ -325,6 +349,10 @@ THEMES: tuple[Theme, ...] = (
                 "in un'autofficina | in una ciclofficina | da un gommista",
                 "smontare e pulire i pezzi da riparare | cambiare gli pneumatici | controllare olio e liquidi"
                 " | tenere in ordine attrezzi e ricambi",
+                learn=(
+                    "la manutenzione di base dei veicoli | l'uso degli attrezzi d'officina"
+                    " | le regole di sicurezza del laboratorio"
+                ),
             ),
             line(
                 "riparazione di elettrodomestici e oggetti per la casa",
@@ -334,6 +362,9 @@ THEMES: tuple[Theme, ...] = (
                 "in un laboratorio di riparazioni",
                 "trovare i guasti più semplici | smontare e rimontare gli apparecchi"
                 " | sostituire i pezzi rotti | provare gli apparecchi riparati",
+                learn=(
+                    "la ricerca dei guasti | l'uso degli strumenti di misura | le regole di sicurezza del laboratorio"
+                ),
             ),
         ),
         _items(
@@ -357,6 +388,10 @@ THEMES: tuple[Theme, ...] = (
                 "negli uffici e nelle scuole | in condomini e palestre | negli stabilimenti industriali",
                 "pulire e igienizzare gli ambienti | usare la lavasciuga pavimenti"
                 " | dosare correttamente i prodotti | svuotare i cestini e separare i rifiuti",
+                learn=(
+                    "le tecniche di pulizia professionale | l'uso corretto dei prodotti e dei dispositivi di protezione"
+                    " | l'organizzazione del lavoro a squadre"
+                ),
             ),
             line(
                 "manutenzione del verde pubblico e privato",
@@ -366,6 +401,10 @@ THEMES: tuple[Theme, ...] = (
                 "nella cura dei parchi pubblici | nei giardini privati | nelle aree verdi comunali",
                 "tagliare l'erba e potare le siepi | piantare fiori e arbusti | raccogliere foglie e sfalci"
                 " | usare in sicurezza decespugliatore e tosaerba",
+                learn=(
+                    "la cura del verde nelle diverse stagioni | l'uso sicuro delle attrezzature da giardino"
+                    " | il riconoscimento di piante e siepi"
+                ),
             ),
             line(
                 "servizi di portineria, custodia e accoglienza",
@@ -374,6 +413,10 @@ THEMES: tuple[Theme, ...] = (
                 "addetto/a alla portineria | custode | addetto/a alla reception",
                 "in portineria | alla reception di un'azienda",
                 "accogliere i visitatori | smistare la posta | controllare gli accessi | rispondere al telefono",
+                learn=(
+                    "l'accoglienza del pubblico | la gestione della posta e delle chiamate"
+                    " | le regole di sicurezza di un edificio"
+                ),
             ),
             line(
                 "assistenza clienti telefonica per aziende di servizi",
@@ -383,6 +426,10 @@ THEMES: tuple[Theme, ...] = (
                 "in un call center | nel servizio clienti",
                 "rispondere alle chiamate | registrare le richieste dei clienti | richiamare i clienti"
                 " | aggiornare le schede sul computer",
+                learn=(
+                    "la comunicazione al telefono | l'uso di un gestionale per le richieste"
+                    " | la gestione dei clienti difficili"
+                ),
             ),
             line(
                 "raccolta differenziata e gestione di piattaforme ecologiche",
@@ -393,6 +440,10 @@ THEMES: tuple[Theme, ...] = (
                 "in una piattaforma ecologica | in un impianto di selezione",
                 "separare i materiali per il riciclo | aiutare i cittadini a conferire i rifiuti"
                 " | tenere pulita l'area | caricare i cassoni",
+                learn=(
+                    "le regole della raccolta differenziata | l'uso corretto dei dispositivi di protezione"
+                    " | il rapporto con i cittadini"
+                ),
             ),
         ),
         _items(
@@ -463,6 +514,7 @@ THEMES: tuple[Theme, ...] = (
                 "in cantiere | nelle ristrutturazioni",
                 "preparare i materiali e gli attrezzi di cantiere | stuccare e tinteggiare le pareti"
                 " | tenere pulito e sicuro il cantiere | caricare e scaricare il furgone",
+                learn="le basi del mestiere | la sicurezza in cantiere | le tecniche di finitura",
             ),
             line(
                 "installazione di impianti elettrici e fotovoltaici",
@@ -472,6 +524,10 @@ THEMES: tuple[Theme, ...] = (
                 "in una ditta di impianti | nei cantieri",
                 "stendere i cavi | affiancare l'installatore negli impianti | montare i pannelli"
                 " | preparare il materiale",
+                learn=(
+                    "la lettura di uno schema elettrico | la sicurezza negli impianti"
+                    " | il montaggio dei pannelli solari"
+                ),
             ),
             line(
                 "impianti idraulici, di riscaldamento e condizionamento",
@@ -481,6 +537,7 @@ THEMES: tuple[Theme, ...] = (
                 "in una ditta di impianti | nei cantieri",
                 "preparare tubi e raccordi | affiancare l'installatore negli impianti"
                 " | aiutare nella manutenzione delle caldaie | caricare e scaricare il furgone",
+                learn="le basi dell'idraulica | la sicurezza in cantiere | la manutenzione delle caldaie",
             ),
         ),
         _items(
@@ -502,6 +559,7 @@ THEMES: tuple[Theme, ...] = (
                 "in una software house | in un ufficio",
                 "aggiornare i contenuti di un sito web | provare le applicazioni e segnalare i problemi"
                 " | inserire e controllare dati nel gestionale | scrivere semplici guide per gli utenti",
+                learn="le basi della programmazione | come si segue un progetto digitale | il lavoro con i clienti",
             ),
             line(
                 "assistenza informatica e ricondizionamento di computer",
@@ -511,6 +569,7 @@ THEMES: tuple[Theme, ...] = (
                 "in un laboratorio di riparazione PC | nell'assistenza tecnica",
                 "installare e configurare computer e stampanti | rispondere alle richieste di assistenza"
                 " | sostituire i componenti guasti | ricondizionare i computer usati",
+                learn="la gestione di una rete aziendale | la riparazione dei computer | l'assistenza agli utenti",
             ),
             line(
                 "comunicazione digitale e gestione dei social network",
@@ -519,6 +578,7 @@ THEMES: tuple[Theme, ...] = (
                 "social media assistant | grafico/a junior | aiuto video maker",
                 "in un'agenzia di comunicazione | in uno studio grafico",
                 "preparare grafiche per i social | programmare i post | montare brevi video | fotografare gli eventi",
+                learn="gli strumenti di grafica | la scrittura per i social | le basi del montaggio video",
             ),
         ),
         _items(
@@ -546,6 +606,10 @@ THEMES: tuple[Theme, ...] = (
                 "in un teatro di quartiere | in una sala prove",
                 "preparare gli spazi per gli spettacoli | accogliere il pubblico | montare l'impianto audio"
                 " | curare la comunicazione delle iniziative",
+                learn=(
+                    "come si organizza uno spettacolo | le basi della tecnica di palco"
+                    " | la comunicazione con il pubblico"
+                ),
             ),
             line(
                 "attività sportive per bambini e ragazzi",
@@ -554,6 +618,10 @@ THEMES: tuple[Theme, ...] = (
                 "aiuto istruttore/trice sportivo/a | animatore/trice sportivo/a",
                 "in una società sportiva | in palestra | nei centri estivi",
                 "preparare le attrezzature | affiancare l'allenatore | accogliere le famiglie | organizzare i tornei",
+                learn=(
+                    "la gestione di un gruppo di bambini | l'organizzazione di un allenamento"
+                    " | le regole di sicurezza in palestra"
+                ),
             ),
             line(
                 "gestione di una biblioteca di quartiere e di uno spazio giovani",
@@ -563,6 +631,7 @@ THEMES: tuple[Theme, ...] = (
                 "in biblioteca | in uno spazio giovani",
                 "riordinare libri e materiali | aiutare nei laboratori per bambini | gestire i prestiti"
                 " | curare la comunicazione delle iniziative",
+                learn="la gestione di una biblioteca | l'animazione alla lettura | la comunicazione con il pubblico",
             ),
             line(
                 "organizzazione di eventi e feste di comunità",
@@ -572,6 +641,7 @@ THEMES: tuple[Theme, ...] = (
                 "nelle feste di quartiere | in un centro civico",
                 "preparare gli spazi per gli eventi | accogliere il pubblico | allestire stand e palco"
                 " | curare la comunicazione delle iniziative",
+                learn="come si organizza un evento | il lavoro con i volontari | la comunicazione con il pubblico",
             ),
         ),
         _items(
@@ -681,24 +751,24 @@ THEMES: tuple[Theme, ...] = (
 
 # Which fields fit each organisation kind, with weights (what such organisations usually do).
 THEMES_BY_ORGANIZATION_KIND: dict[str, tuple[tuple[str, int], ...]] = {
-    "company": _weights(
+    "company": weights(
         "logistica:16 | ristorazione:12 | commercio:14 | manifattura:14 | servizi_persona:8 | servizi_supporto:8"
         " | agricoltura:6 | edilizia:10 | informatica:8 | formazione:4"
     ),
     # Type B cooperatives employ disadvantaged workers in productive activities.
-    "social_coop_b": _weights(
+    "social_coop_b": weights(
         "servizi_supporto:30 | servizi_persona:15 | ristorazione:15 | agricoltura:12 | logistica:12"
         " | manifattura:10 | commercio:6"
     ),
     # Type A cooperatives run social, health and educational services.
-    "social_coop_a": _weights("assistenza:80 | formazione:10 | cultura:10"),
-    "social_enterprise": _weights(
+    "social_coop_a": weights("assistenza:80 | formazione:10 | cultura:10"),
+    "social_enterprise": weights(
         "ristorazione:25 | commercio:25 | informatica:20 | formazione:15 | servizi_persona:15"
     ),
-    "association": _weights("cultura:60 | assistenza:15 | formazione:25"),
-    "public_body": _weights("pubblico:100"),
+    "association": weights("cultura:60 | assistenza:15 | formazione:25"),
+    "public_body": weights("pubblico:100"),
 }
-ORGANIZATION_KIND_WEIGHTS = _weights(
+ORGANIZATION_KIND_WEIGHTS = weights(
     "company:60 | social_coop_b:12 | social_coop_a:8 | social_enterprise:5 | association:10 | public_body:5"
 )
 
@@ -706,8 +776,8 @@ ORGANIZATION_KIND_WEIGHTS = _weights(
 
 PLACE_WORDS = _items("Martesana | Adda | Naviglio | Est Milano | Lombarda | Padana | Melzese | Trezzese")
 # An empty legal form: a ditta individuale named after its trade ("Rossi Impianti").
-COMPANY_LEGAL_FORMS = _weights("S.r.l.:50 | S.r.l.s.:10 | S.n.c.:12 | S.a.s.:10 | S.p.A.:5 | :13")
-COMPANY_PATTERNS = _weights(
+COMPANY_LEGAL_FORMS = weights("S.r.l.:50 | S.r.l.s.:10 | S.n.c.:12 | S.a.s.:10 | S.p.A.:5 | :13")
+COMPANY_PATTERNS = weights(
     "{surname} {word}:35 | {word} {surname}:20 | {word} {place}:20 | Fratelli {surname} {word}:8"
     " | {surname} & {surname2} {word}:10 | Nuova {word} {place}:7"
 )
@@ -749,7 +819,7 @@ PARTNERS: tuple[tuple[str, str | None], ...] = (
 
 # Rough population weights (thousands / 5) so big comuni get more rows; unlisted comuni weigh 1.
 MUNICIPALITY_WEIGHTS = dict(
-    _weights(
+    weights(
         "Pioltello:7 | Segrate:7 | Cernusco sul Naviglio:7 | Gorgonzola:4 | Cassano d'Adda:4 | Melzo:4"
         " | Vimodrone:3 | Carugate:3 | Cassina de' Pecchi:3 | Trezzo sull'Adda:2 | Inzago:2 | Vaprio d'Adda:2"
         " | Pessano con Bornago:2 | Vignate:2 | Milano:30 | Sesto San Giovanni:6 | Cinisello Balsamo:5 | Rho:4"
@@ -762,7 +832,7 @@ LOCAL_SHARE = 0.82
 # --- Opportunity text --------------------------------------------------------------------------
 
 # Title templates per opportunity kind. Fields: role, Role, setting, workshop, course, place,
-# place_short, guidance, in_comune ("a Melzo", "ad Agrate").
+# place_short, guidance, comune, in_comune ("a Melzo", "ad Agrate").
 TITLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "internship": _items(
         "Tirocinio extracurricolare come {role} | Tirocinio come {role} {setting} | {Role} – tirocinio extracurricolare"
@@ -788,12 +858,17 @@ TITLE_TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "volunteering": _items(
         "Volontariato {place} | Cerchiamo volontari {place} | Volontariato {in_comune}: {place_short}"
+        " | Diventa volontario/a {place} | Volontariato {place} {in_comune}"
+        " | Volontari {place}: bastano poche ore alla settimana"
     ),
     "course": _items(
         "Corso di formazione: {course} | Corso gratuito di {course} | Corso di {course} {in_comune}"
         " | Corso serale di {course}"
     ),
-    "guidance": _items("{guidance} | {guidance} {in_comune} | {guidance} – incontri individuali"),
+    "guidance": _items(
+        "{guidance} | {guidance} {in_comune} | {guidance} – incontri individuali | {guidance} – sportello di {comune}"
+        " | {guidance}: iscrizioni aperte"
+    ),
     "apprenticeship": _items(
         "Apprendistato come {role} | Apprendistato {setting}: {role} | {Role} in apprendistato {in_comune}"
     ),
@@ -966,7 +1041,7 @@ TRANSVERSAL_SKILLS = _items(
     "lingua inglese A2 | lingua inglese B1 | pacchetto Office | lavoro in squadra | puntualità"
     " | uso dello smartphone | problem solving | HACCP | primo soccorso | disegno"
 )
-SECOND_LANGUAGES = _weights(
+SECOND_LANGUAGES = weights(
     "inglese:30 | arabo:12 | rumeno:8 | albanese:6 | spagnolo:8 | francese:6 | cinese:3 | ucraino:4 | tagalog:2"
     " | bengalese:2 | wolof:2 | urdu:2 | portoghese:2 | tedesco:2"
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from marketplace.accounts.models import Role
 from marketplace.candidates.models import EducationLevel
 from marketplace.demo import content, writing
 from marketplace.demo.accounts import CANDIDATE_EMAIL, UserRows
@@ -14,39 +15,17 @@ from marketplace.demo.content import Theme
 from marketplace.demo.context import DemoContext, WeightedPicker
 
 # Themes people aspire to; public administration is rarely anyone's first wish.
-_INTEREST_THEMES = (
-    ("logistica", 14),
-    ("ristorazione", 16),
-    ("commercio", 14),
-    ("manifattura", 10),
-    ("assistenza", 12),
-    ("servizi_persona", 8),
-    ("servizi_supporto", 8),
-    ("agricoltura", 5),
-    ("edilizia", 6),
-    ("informatica", 12),
-    ("cultura", 8),
-    ("formazione", 2),
-    ("pubblico", 2),
+_INTEREST_THEMES = content.weights(
+    "logistica:14 | ristorazione:16 | commercio:14 | manifattura:10 | assistenza:12 | servizi_persona:8"
+    " | servizi_supporto:8 | agricoltura:5 | edilizia:6 | informatica:12 | cultura:8 | formazione:2 | pubblico:2"
 )
-_EDUCATION_MINORS = (("lower_secondary", 80), ("primary", 8), ("none", 4), ("vocational", 8))
-_EDUCATION_YOUNG = (
-    ("none", 2),
-    ("primary", 3),
-    ("lower_secondary", 25),
-    ("vocational", 20),
-    ("upper_secondary", 32),
-    ("bachelor", 12),
-    ("master", 6),
+# Education by age group: minors are mostly still at school.
+_EDUCATION_MINORS = content.weights("lower_secondary:80 | primary:8 | none:4 | vocational:8")
+_EDUCATION_YOUNG = content.weights(
+    "none:2 | primary:3 | lower_secondary:25 | vocational:20 | upper_secondary:32 | bachelor:12 | master:6"
 )
-_EDUCATION_ADULTS = (
-    ("none", 4),
-    ("primary", 10),
-    ("lower_secondary", 35),
-    ("vocational", 18),
-    ("upper_secondary", 23),
-    ("bachelor", 6),
-    ("master", 4),
+_EDUCATION_ADULTS = content.weights(
+    "none:4 | primary:10 | lower_secondary:35 | vocational:18 | upper_secondary:23 | bachelor:6 | master:4"
 )
 _TRAVEL_KM = ((5, 10), (10, 20), (15, 15), (20, 15), (30, 12), (50, 8), (None, 20))
 
@@ -153,6 +132,8 @@ def build_people(
                 "privacy_consent_at": created_at,
                 "guardian_name": _guardian(ctx, last) if minor else None,
                 "guardian_consent_at": created_at if minor else None,
+                # Versioned rows (people are indexed): Core inserts must set the first version.
+                "version": 1,
                 "created_at": created_at,
                 "updated_at": ctx.between(created_at, ctx.now),
             }
@@ -193,10 +174,10 @@ def build_profiles(
     ctx: DemoContext, person_ids: list[int], people: list[dict[str, Any]], plans: list[PersonPlan]
 ) -> list[dict[str, Any]]:
     rng = ctx.rng
+    travel_values, travel_weights = zip(*_TRAVEL_KM, strict=True)
     rows = []
     for person_id, person, plan in zip(person_ids, people, plans, strict=True):
         licence = plan.age >= 18 and rng.random() < 0.55
-        travel_values, travel_weights = zip(*_TRAVEL_KM, strict=True)
         rows.append(
             {
                 "person_id": person_id,
@@ -218,8 +199,6 @@ def candidate_user_rows(
     users: UserRows, people: list[dict[str, Any]], plans: list[PersonPlan]
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """Logins for people who signed up themselves; returns the rows and each one's person index."""
-    from marketplace.accounts.models import Role
-
     rows, owners = [], []
     for index, (person, plan) in enumerate(zip(people, plans, strict=True)):
         if plan.has_login:

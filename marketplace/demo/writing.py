@@ -175,6 +175,7 @@ def opportunity_title(rng: random.Random, kind: str, subject: Subject, comune: s
         place=subject.volunteering[0],
         place_short=subject.volunteering[1],
         guidance=subject.guidance,
+        comune=comune,
         in_comune=in_comune(comune),
     )
     return capitalize(title)[:200]
@@ -208,7 +209,7 @@ def _what_you_do(rng: random.Random, kind: str, subject: Subject, line: Line) ->
     return rng.choice(content.WHAT_YOU_DO_INTROS).format(t1=first, t2=second, a_t1=to(first))
 
 
-def _second_sentence(rng: random.Random, kind: str, theme: Theme, terms: Terms) -> str | None:
+def _second_sentence(rng: random.Random, kind: str, theme: Theme, line: Line, terms: Terms) -> str | None:
     if kind == "job":
         if terms.permanent:
             return "Contratto a tempo indeterminato."
@@ -217,7 +218,7 @@ def _second_sentence(rng: random.Random, kind: str, theme: Theme, terms: Terms) 
         return None
     if kind in content.EXTRA_SENTENCES:
         return rng.choice(content.EXTRA_SENTENCES[kind])
-    first, second = rng.sample(theme.learnings, 2)
+    first, second = rng.sample(line.learnings or theme.learnings, 2)
     return rng.choice(content.LEARNING_SENTENCES).format(l1=first, l2=second)
 
 
@@ -244,7 +245,7 @@ def opportunity_description(
 ) -> str:
     """Two to four plain sentences: what you do, what you learn, who it is for, when and where."""
     parts = [_what_you_do(rng, kind, subject, line)]
-    second = _second_sentence(rng, kind, theme, terms)
+    second = _second_sentence(rng, kind, theme, line, terms)
     if second:
         parts.append(second)
     parts.append(_who(rng, kind, terms, room_for_ages=second is None))

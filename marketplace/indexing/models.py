@@ -17,8 +17,6 @@ class SearchOutboxEntry(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     index_name: Mapped[str] = mapped_column(String(40), nullable=False)
     doc_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Set for deletions (the row is gone); otherwise the row's current version is used.
-    deleted_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,70 +1,69 @@
-"""Apply outbox entries to the search backend; rebuild indexes; report drift."""
+"""Apply outbox entries to the search backend; rebuild indexes; find and repair drift."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, func, insert, select
 
 from marketplace.extensions import db
 from marketplace.indexing.models import SearchOutboxEntry
+from marketplace.indexing.registry import DELETED_VERSION, REGISTRY, IndexedModel
 from marketplace.models_base import utcnow
-from marketplace.opportunities.models import Opportunity
-from marketplace.territory.models import Municipality
 from search import IndexAction, SearchBackend
-from search.documents import opportunity_document, opportunity_is_searchable
 
 DRAIN_BATCH = 1000
 WINDOW = 1000
+REINDEX_LOCK_SECONDS = 3600
+
+
+class ReindexRunning(RuntimeError):
+    """Another reindex of the same index holds the lock."""
 
 
 def backend() -> SearchBackend:
     return current_app.extensions["search"]
 
 
-def _load_opportunities(ids: list[int]) -> dict[int, Opportunity]:
-    query = (
-        select(Opportunity)
-        .where(Opportunity.id.in_(ids))
-        .options(
-            selectinload(Opportunity.organization),
-            selectinload(Opportunity.sector),
-            selectinload(Opportunity.municipality).selectinload(Municipality.district),
-        )
-    )
-    return {o.id: o for o in db.session.scalars(query)}
+def spec(index: str) -> IndexedModel:
+    try:
+        return REGISTRY[index]
+    except KeyError:
+        raise ValueError(f"unknown index {index!r}; known: {', '.join(REGISTRY)}") from None
 
 
-def opportunity_action(doc_id: int, row: Opportunity | None, deleted_version: int | None) -> IndexAction:
+def action_for(model: IndexedModel, doc_id: int, row: Any | None) -> IndexAction:
     if row is None:
-        return IndexAction("opportunities", doc_id, deleted_version or 1, "delete")
-    if not opportunity_is_searchable(row):
-        return IndexAction("opportunities", doc_id, row.version, "delete")
-    return IndexAction("opportunities", doc_id, row.version, "index", opportunity_document(row))
+        return IndexAction(model.index, doc_id, DELETED_VERSION, "delete")
+    if not model.searchable(row):
+        return IndexAction(model.index, doc_id, model.version(row), "delete")
+    return IndexAction(model.index, doc_id, model.version(row), "index", model.document(row))
+
+
+def opportunity_action(doc_id: int, row: Any | None) -> IndexAction:
+    return action_for(REGISTRY["opportunities"], doc_id, row)
 
 
 def _actions_for(entries: list[SearchOutboxEntry]) -> list[IndexAction]:
-    latest: dict[tuple[str, int], SearchOutboxEntry] = {}
+    wanted: dict[str, set[int]] = {}
     for entry in entries:
-        latest[(entry.index_name, entry.doc_id)] = entry
-    opportunity_ids = [doc_id for (index, doc_id) in latest if index == "opportunities"]
-    rows = _load_opportunities(opportunity_ids)
-    return [
-        opportunity_action(doc_id, rows.get(doc_id), entry.deleted_version)
-        for (index, doc_id), entry in latest.items()
-        if index == "opportunities"
-    ]
+        wanted.setdefault(entry.index_name, set()).add(entry.doc_id)
+    actions = []
+    for index, ids in wanted.items():
+        model = spec(index)
+        rows = model.load(sorted(ids))
+        actions += [action_for(model, doc_id, rows.get(doc_id)) for doc_id in sorted(ids)]
+    return actions
 
 
 @dataclass
 class DrainReport:
     applied: int = 0
     failed: int = 0
-    remaining: int = 0
 
 
 def drain_once(limit: int = DRAIN_BATCH) -> DrainReport:
@@ -77,12 +76,11 @@ def drain_once(limit: int = DRAIN_BATCH) -> DrainReport:
     if not entries:
         return DrainReport()
     outcome = backend().apply(_actions_for(entries))
-    failed_keys = {(a.index, a.doc_id): error for a, error in outcome.failed}
+    failed = {(action.index, action.doc_id): error for action, error in outcome.failed}
     done_ids = []
     for entry in entries:
-        error = failed_keys.get((entry.index_name, entry.doc_id))
+        error = failed.get((entry.index_name, entry.doc_id))
         if error is None:
-            # Entries of indexes with no document builder yet are simply consumed.
             done_ids.append(entry.id)
         else:
             entry.attempts += 1
@@ -90,7 +88,7 @@ def drain_once(limit: int = DRAIN_BATCH) -> DrainReport:
     if done_ids:
         db.session.execute(delete(SearchOutboxEntry).where(SearchOutboxEntry.id.in_(done_ids)))
     db.session.flush()
-    return DrainReport(applied=len(done_ids), failed=len(failed_keys))
+    return DrainReport(applied=len(done_ids), failed=len(failed))
 
 
 def pending_count() -> int:
@@ -103,28 +101,90 @@ def oldest_pending_age_seconds() -> float | None:
         return None
     if oldest.tzinfo is None:  # SQLite returns naive datetimes
         oldest = oldest.replace(tzinfo=utcnow().tzinfo)
-    return (utcnow() - oldest).total_seconds()
+    return max(0.0, (utcnow() - oldest).total_seconds())
 
 
-def opportunity_documents() -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """Every searchable opportunity, read in id windows so memory stays flat."""
+def documents(index: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """Every searchable row of an index as (id, version, document), read in id windows."""
+    model = spec(index)
     last_id = 0
     while True:
         ids = list(db.session.scalars(
-            select(Opportunity.id).where(Opportunity.id > last_id).order_by(Opportunity.id).limit(WINDOW)
+            select(model.model.id).where(model.model.id > last_id).order_by(model.model.id).limit(WINDOW)
         ))  # fmt: skip
         if not ids:
             return
-        rows = _load_opportunities(ids)
+        rows = model.load(ids)
         for doc_id in ids:
             row = rows[doc_id]
-            if opportunity_is_searchable(row):
-                yield row.id, row.version, opportunity_document(row)
+            if model.searchable(row):
+                yield doc_id, model.version(row), model.document(row)
         last_id = ids[-1]
-        db.session.expunge_all()
+        db.session.expunge_all()  # keeps memory flat across 100k rows
 
 
-def reindex(index: str = "opportunities") -> int:
-    if index != "opportunities":
-        raise ValueError(f"unknown index {index!r}")
-    return backend().replace_all(index, opportunity_documents())
+@contextlib.contextmanager
+def _reindex_lock(index: str) -> Iterator[None]:
+    """One reindex per index at a time, across every worker (Redis lock); in-process otherwise."""
+    redis = getattr(current_app.extensions["jobs"], "connection", None)
+    if redis is None:
+        yield
+        return
+    lock = redis.lock(f"opportunita:reindex:{index}", timeout=REINDEX_LOCK_SECONDS, blocking=False)
+    if not lock.acquire():
+        raise ReindexRunning(index)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            lock.release()
+
+
+def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
+    spec(index)
+    with _reindex_lock(index):
+        backend().ensure_indexes()
+        return backend().replace_all(index, documents(index), progress)
+
+
+@dataclass
+class Drift:
+    index: str
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.missing) + len(self.stale) + len(self.extra)
+
+
+def drift(index: str) -> Drift:
+    """Compare (id, version) in the database with the index."""
+    model = spec(index)
+    expected = dict(db.session.execute(model.expected()).all())
+    indexed = backend().versions(index)
+    report = Drift(index)
+    for doc_id, version in expected.items():
+        found = indexed.get(doc_id)
+        if found is None:
+            report.missing.append(doc_id)
+        elif found != version:
+            report.stale.append(doc_id)
+    report.extra = [doc_id for doc_id in indexed if doc_id not in expected]
+    return report
+
+
+def repair(report: Drift) -> int:
+    """Queue outbox entries for every drifted document; the drain job fixes them."""
+    ids = [*report.missing, *report.stale, *report.extra]
+    if ids:
+        now = utcnow()
+        rows = [{"index_name": report.index, "doc_id": doc_id, "created_at": now, "attempts": 0} for doc_id in ids]
+        db.session.execute(insert(SearchOutboxEntry), rows)
+        db.session.flush()
+    return len(ids)
+
+
+def indexes() -> list[str]:
+    return list(REGISTRY)

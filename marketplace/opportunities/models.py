@@ -55,7 +55,6 @@ class OpportunityStatus(enum.StrEnum):
 
 class Opportunity(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "opportunities"
-    __search_index__ = "opportunities"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), nullable=False, index=True)

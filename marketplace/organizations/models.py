@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import enum_column
 from marketplace.extensions import db
 from marketplace.models_base import TimestampMixin, VersionedMixin
-from marketplace.territory.models import Municipality
+from marketplace.territory.models import Municipality, Sector
 
 
 class OrganizationKind(enum.StrEnum):
@@ -41,7 +41,6 @@ class OrganizationStatus(enum.StrEnum):
 
 class Organization(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "organizations"
-    __search_index__ = "organizations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(250), nullable=False, index=True)
@@ -61,6 +60,7 @@ class Organization(VersionedMixin, TimestampMixin, db.Model):
     created_by_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
 
     municipality: Mapped[Municipality | None] = relationship()
+    sector: Mapped[Sector | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name}>"

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0b2d215d36ca
+Revision ID: db8461aab81f
 Revises: 
-Create Date: 2026-11-22 02:14:06.302994
+Create Date: 2026-11-22 02:38:35.967569
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0b2d215d36ca'
+revision = 'db8461aab81f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,7 +43,6 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('index_name', sa.String(length=40), nullable=False),
     sa.Column('doc_id', sa.Integer(), nullable=False),
-    sa.Column('deleted_version', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
@@ -186,6 +185,7 @@ def upgrade():
     sa.Column('privacy_consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('guardian_name', sa.String(length=200), nullable=True),
     sa.Column('guardian_consent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['municipality_code'], ['municipalities.istat_code'], name=op.f('fk_people_municipality_code_municipalities')),

@@ -1,0 +1,68 @@
+"""Periodic jobs, enqueued by a small scheduler loop that runs beside each worker.
+
+RQ's own cron scheduler enqueues with its default (pickle) serializer, which our JSON
+workers cannot read, so we keep our own. Several schedulers may run (one per worker
+host): a Redis key per time slot makes sure each periodic job is enqueued once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    func: Callable[..., Any]
+    every_seconds: int
+
+
+def periodic_jobs() -> list[Periodic]:
+    from jobs.tasks.mail import send_unsent_mail
+    from jobs.tasks.search import drain_search_outbox, reconcile_search
+
+    return [
+        # Picks up what a Redis outage left in the outboxes.
+        Periodic("drain-search-outbox", drain_search_outbox, 30),
+        Periodic("send-unsent-mail", send_unsent_mail, 60),
+        Periodic("reconcile-search", reconcile_search, 15 * 60),
+    ]
+
+
+def tick(app: Flask, now: float | None = None) -> list[str]:
+    """Enqueue every periodic job whose slot has started; returns the names enqueued."""
+    from jobs.dispatch import dispatch
+
+    now = time.time() if now is None else now
+    redis = app.extensions["jobs"].connection
+    sent = []
+    for item in periodic_jobs():
+        slot = int(now // item.every_seconds)
+        if redis.set(f"opportunita:schedule:{item.name}:{slot}", 1, nx=True, ex=item.every_seconds * 2):
+            with app.app_context():
+                dispatch(item.func)
+            sent.append(item.name)
+    return sent
+
+
+def start_in_background(app: Flask, interval: float = 5.0) -> threading.Thread:
+    def loop() -> None:
+        while True:
+            try:
+                tick(app)
+            except Exception:  # Redis down: try again next round
+                log.warning("scheduler tick failed", exc_info=True)
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="opportunita-scheduler", daemon=True)
+    thread.start()
+    return thread
