@@ -33,12 +33,13 @@ class RQDispatcher:
 
         return Queue(name, connection=self.connection, serializer=JSONSerializer)
 
-    def send(self, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def send(self, func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Enqueue on the job's named queue; returns the RQ job (for progress pages)."""
         from rq import Retry
 
         spec = spec_of(func)
         retry = Retry(max=spec.retries, interval=list(spec.retry_intervals)) if spec.retries else None
-        self.queue(spec.queue).enqueue(spec.name, args=args, retry=retry, job_timeout=spec.timeout)
+        return self.queue(spec.queue).enqueue(spec.name, args=args, retry=retry, job_timeout=spec.timeout)
 
 
 class InProcessDispatcher:

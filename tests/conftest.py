@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -146,6 +148,39 @@ def committed(app: Flask) -> Iterator:
         with db.engine.begin() as conn:
             names = ", ".join(t.name for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url or "",
+        "ELASTICSEARCH_URL": settings.elasticsearch_url or "",
+        "SECRET_KEY": settings.secret_key,
+        "SEARCH_INDEX_PREFIX": settings.search_index_prefix,
+        "MAIL_SERVER": settings.mail_server or "",
+        "MAIL_PORT": str(settings.mail_port),
+    }
+
+
+@pytest.fixture
+def start_worker(settings: Settings) -> Iterator:
+    """Start real RQ worker processes (`python -m jobs.worker`); all are stopped afterwards."""
+    started: list[subprocess.Popen] = []
+
+    def start(*args: str) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-m", "jobs.worker", *args], env=worker_env(settings))
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 
 import pytest
 from flask import render_template_string
@@ -21,24 +18,8 @@ pytestmark = pytest.mark.worker
 
 
 @pytest.fixture
-def worker(settings) -> Iterator[subprocess.Popen]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "ELASTICSEARCH_URL": settings.elasticsearch_url,
-        "SECRET_KEY": settings.secret_key,
-        "SEARCH_INDEX_PREFIX": settings.search_index_prefix,
-        "MAIL_SERVER": settings.mail_server,
-        "MAIL_PORT": str(settings.mail_port),
-    }
-    process = subprocess.Popen([sys.executable, "-m", "jobs.worker"], env=env)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def worker(start_worker) -> subprocess.Popen:
+    return start_worker()
 
 
 def _wait(predicate, timeout: float = 30.0) -> None:

@@ -1,0 +1,1 @@
+"""Performance benchmarks on generated data. See benchmarks/README.md."""

@@ -1,0 +1,147 @@
+"""Full reindex throughput: the app's `reindex("opportunities")` vs a raw bulk of the same documents.
+
+The raw baseline is the ceiling the app can reach on this machine: the very documents the app
+would index, built and JSON-serialised beforehand, sent with `streaming_bulk` (same chunk size)
+into a fresh index with the same mappings and settings (refresh off, no replicas, as the app's
+rebuild does). Only the bulk, the settings reset and the final refresh are timed. The app's run
+is timed end to end: reading the database in windows, building documents, bulk, alias swap.
+
+    .venv/bin/python -m benchmarks.reindex --scale 10000 [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from benchmarks import common
+
+INDEX = "opportunities"
+Document = tuple[int, int, dict[str, Any]]
+
+
+def documents_function() -> Callable[[], Iterator[Document]]:
+    """`documents(index)` (current name) or `opportunity_documents()` (older name)."""
+    from marketplace.indexing import services
+
+    current = getattr(services, "documents", None)
+    if current is not None:
+        return lambda: current(INDEX)
+    return services.opportunity_documents
+
+
+def bulk_chunk_size() -> int:
+    from search import elastic
+
+    return int(getattr(elastic, "BULK_CHUNK", 500))
+
+
+def time_app_reindex() -> tuple[int, float]:
+    from marketplace.indexing.services import reindex
+
+    started = time.perf_counter()
+    count = reindex(INDEX)
+    return count, time.perf_counter() - started
+
+
+def materialise() -> tuple[list[Document], float]:
+    """Read every searchable row and build its document, as the app does (timed for attribution)."""
+    started = time.perf_counter()
+    docs = list(documents_function()())
+    return docs, time.perf_counter() - started
+
+
+def serialise(docs: list[Document]) -> tuple[list[tuple[int, int, str]], float]:
+    started = time.perf_counter()
+    ready = [(doc_id, version, json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
+             for doc_id, version, doc in docs]  # fmt: skip
+    return ready, time.perf_counter() - started
+
+
+def time_raw_bulk(client: Any, ready: list[tuple[int, int, str]], chunk: int) -> tuple[int, float]:
+    """Bulk pre-serialised documents into a fresh `bench-` index; delete it afterwards."""
+    from elasticsearch.helpers import streaming_bulk
+
+    from search.indexes import INDEXES
+
+    definition = INDEXES[INDEX]
+    name = f"bench-rawbulk-{INDEX}-{time.time_ns()}"
+    settings = {**definition["settings"], "refresh_interval": "-1", "number_of_replicas": 0}
+    client.indices.create(index=name, settings=settings, mappings=definition["mappings"])
+    try:
+        actions = ({"_index": name, "_id": str(doc_id), "version": version, "version_type": "external",
+                    "_source": source} for doc_id, version, source in ready)  # fmt: skip
+        started = time.perf_counter()
+        count = sum(int(ok) for ok, _ in streaming_bulk(client, actions, chunk_size=chunk, raise_on_error=True))
+        client.indices.put_settings(index=name, settings={"refresh_interval": None})
+        client.indices.refresh(index=name)
+        return count, time.perf_counter() - started
+    finally:
+        client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def rate(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds else 0.0
+
+
+def run(scale: int, repeat: int) -> dict[str, Any]:
+    app = common.make_app()
+    with app.app_context():
+        backend = app.extensions["search"]
+        common.wait_for_elasticsearch(backend.client)
+        machine, counts = common.machine_info(app), common.opportunity_counts(app)
+        probe = common.NoiseProbe()
+        docs, build_s = materialise()
+        ready, serialise_s = serialise(docs)
+        del docs
+        chunk = bulk_chunk_size()
+        app_runs, raw_runs = [], []
+        # Interleaved so that both sides share whatever the neighbours are doing.
+        for _ in range(repeat):
+            app_runs.append(time_app_reindex())
+            raw_runs.append(time_raw_bulk(backend.client, ready, chunk))
+        noise = probe.finish()
+    app_rates = [rate(c, s) for c, s in app_runs]
+    raw_rates = [rate(c, s) for c, s in raw_runs]
+    app_rate, raw_rate = statistics.median(app_rates), statistics.median(raw_rates)
+    ratio = round(app_rate / raw_rate, 3) if raw_rate else 0.0
+    return {
+        "machine": machine,
+        "dataset": counts,
+        "documents": len(ready),
+        "bulk_chunk_size": chunk,
+        "repeat": repeat,
+        "app_reindex": {"docs_per_s_median": app_rate, "runs": [{"docs": c, "seconds": round(s, 3)}
+                                                                for c, s in app_runs]},  # fmt: skip
+        "raw_streaming_bulk": {"docs_per_s_median": raw_rate, "runs": [{"docs": c, "seconds": round(s, 3)}
+                                                                       for c, s in raw_runs]},  # fmt: skip
+        "ratio_app_to_raw": ratio,
+        "target": {"ratio_at_least": 0.8, "met": ratio >= 0.8},
+        "attribution": {
+            "db_read_and_build_seconds": round(build_s, 3),
+            "db_read_and_build_docs_per_s": rate(len(ready), build_s),
+            "json_serialise_seconds": round(serialise_s, 3),
+        },
+        "noise": noise,
+    }
+
+
+def main() -> None:
+    parser = common.base_parser(__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    result = run(args.scale, args.repeat)
+    path = common.write_result("reindex", args.scale, result)
+    print(f"reindex @ {args.scale}: {result['documents']} documents")
+    print(f"  app reindex        {result['app_reindex']['docs_per_s_median']:>10.1f} docs/s")
+    print(f"  raw streaming_bulk {result['raw_streaming_bulk']['docs_per_s_median']:>10.1f} docs/s")
+    print(f"  ratio {result['ratio_app_to_raw']:.2f} (target >= 0.8: {common.verdict(result['target']['met'])})")
+    print(f"  db read + build alone: {result['attribution']['db_read_and_build_docs_per_s']:.1f} docs/s")
+    print(f"  -> {path.relative_to(common.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
