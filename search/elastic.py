@@ -20,6 +20,7 @@ from search.indexes import INDEXES
 from search.queries import Facet, OpportunityQuery, OrganizationQuery, PeopleQuery, SearchHit, SearchResult
 
 BULK_CHUNK = 500
+OLD_INDEX_GRACE_SECONDS = 2.0
 # A stale write (an older version arriving late) or deleting what is gone is success.
 HARMLESS_STATUSES = {409, 404}
 
@@ -30,6 +31,7 @@ class ElasticBackend:
     def __init__(self, url: str, *, index_prefix: str, client: Elasticsearch | None = None) -> None:
         self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
         self.prefix = index_prefix
+        self.old_index_grace_seconds = OLD_INDEX_GRACE_SECONDS
 
     # -- index names -------------------------------------------------------------
     def alias(self, index: str) -> str:
@@ -131,6 +133,9 @@ class ElasticBackend:
         swap = [{"add": {"index": concrete, "alias": alias}}]
         swap += [{"remove": {"index": name, "alias": alias}} for name in old]
         self.client.indices.update_aliases(actions=swap)
+        # Searches that resolved the alias just before the swap still read the old index:
+        # give them a moment, or they fail with "no shard available".
+        time.sleep(self.old_index_grace_seconds)
         for name in old:
             self.client.indices.delete(index=name, ignore_unavailable=True)
         return count
