@@ -25,7 +25,8 @@ class RQDispatcher:
     def __init__(self, redis_url: str) -> None:
         from redis import Redis
 
-        self.connection = Redis.from_url(redis_url)
+        # Short timeouts: a web request must never hang on an unreachable Redis.
+        self.connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
 
     def queue(self, name: str):
         from rq import Queue

@@ -5,14 +5,27 @@ and talks to it only through `SearchBackend`.
 """
 
 from search.backend import IndexAction, SearchBackend, build_backend
-from search.queries import Facet, OpportunityQuery, SearchHit, SearchResult
+from search.queries import (
+    Facet,
+    OpportunityQuery,
+    OrganizationQuery,
+    PeopleQuery,
+    QueryError,
+    SearchHit,
+    SearchResult,
+    SearchUnavailable,
+)
 
 __all__ = [
     "Facet",
     "IndexAction",
     "OpportunityQuery",
+    "OrganizationQuery",
+    "PeopleQuery",
+    "QueryError",
     "SearchBackend",
     "SearchHit",
     "SearchResult",
+    "SearchUnavailable",
     "build_backend",
 ]

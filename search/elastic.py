@@ -17,7 +17,15 @@ from search.elastic_queries import (
     suggest_body,
 )
 from search.indexes import INDEXES
-from search.queries import Facet, OpportunityQuery, OrganizationQuery, PeopleQuery, SearchHit, SearchResult
+from search.queries import (
+    Facet,
+    OpportunityQuery,
+    OrganizationQuery,
+    PeopleQuery,
+    SearchHit,
+    SearchResult,
+    SearchUnavailable,
+)
 
 BULK_CHUNK = 500
 OLD_INDEX_GRACE_SECONDS = 2.0
@@ -181,7 +189,14 @@ class ElasticBackend:
 
     # -- reads -------------------------------------------------------------------
     def _search(self, index: str, body: dict[str, Any]) -> SearchResult:
-        response = self.client.search(index=self.alias(index), **body)
+        try:
+            response = self.client.search(index=self.alias(index), **body)
+        except TransportError as error:
+            raise SearchUnavailable(str(error)) from error
+        except ApiError as error:
+            if error.status_code is not None and error.status_code >= 500:
+                raise SearchUnavailable(str(error)) from error
+            raise
         return parse_response(response, distance_at=_distance_position(body["sort"]))
 
     def search_opportunities(self, query: OpportunityQuery) -> SearchResult:

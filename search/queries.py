@@ -20,6 +20,10 @@ class QueryError(ValueError):
     """A query that cannot be run as asked (bad paging, unknown sort, no permission)."""
 
 
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot answer now (down, overloaded); pages degrade, never crash."""
+
+
 @dataclass(frozen=True)
 class GeoFilter:
     latitude: float

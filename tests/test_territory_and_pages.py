@@ -103,3 +103,15 @@ def test_embedded_mode_boots_and_serves_the_italian_home(tmp_path, monkeypatch):
     health = client.get("/healthz").json
     assert health["checks"] == {"database": "ok", "redis": "disabled", "elasticsearch": "embedded: ok"}
     assert client.get("/opportunita/?q=tirocinio").status_code == 200
+
+
+def test_search_page_degrades_when_elasticsearch_is_unreachable(app, client, monkeypatch):
+    from search.elastic import ElasticBackend
+
+    # A real client pointed at a closed port: what the page sees when the cluster is down.
+    dead = ElasticBackend("http://127.0.0.1:9", index_prefix="nowhere")
+    dead.client = dead.client.options(max_retries=0, request_timeout=2)
+    monkeypatch.setitem(app.extensions, "search", dead)
+    response = client.get("/opportunita/?q=tirocinio")
+    assert response.status_code == 503
+    assert "La ricerca non è disponibile" in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from marketplace.access import public
 from marketplace.opportunities import services
 from marketplace.opportunities.forms import SearchForm
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
-from search import OpportunityQuery
+from search import OpportunityQuery, SearchUnavailable
 from search.queries import GeoFilter
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunita")
@@ -46,16 +46,19 @@ def search():
     comuni = {m.istat_code: m for m in services.municipalities()}
     form = SearchForm(MultiDict(request.args))
     form.comune.choices = [("", "—")] + [(code, m.name) for code, m in comuni.items()]
-    if request.args and not form.validate():
-        # Invalid parameters are reported and ignored, never turned into an error page.
-        result, query = None, OpportunityQuery()
-    else:
+    result, query, unavailable = None, OpportunityQuery(), False
+    # Invalid parameters are reported and ignored, never turned into an error page.
+    if not request.args or form.validate():
         query = _query_from(form, comuni)
-        result = services.search(query)
-    return render_template(
-        "opportunities/search.html", form=form, result=result, query=query,
+        try:
+            result = services.search(query)
+        except SearchUnavailable:
+            unavailable = True
+    page = render_template(
+        "opportunities/search.html", form=form, result=result, query=query, search_unavailable=unavailable,
         kind_labels=OPPORTUNITY_KIND_LABELS, comuni=comuni, per_page=PER_PAGE,
     )  # fmt: skip
+    return page, 503 if unavailable else 200
 
 
 @bp.route("/<int:opportunity_id>")
