@@ -11,9 +11,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -79,6 +81,20 @@ def wait_for_elasticsearch(client: Any, timeout: float = 120.0) -> None:
             if time.monotonic() > deadline:
                 raise
         time.sleep(1)
+
+
+def retrying(call: Callable[[], T], client: Any, interruptions: list[str], attempts: int = 4) -> T:
+    """Run `call`; if Elasticsearch went away (another session's fault tests stop it), wait and redo it."""
+    from elastic_transport import ConnectionError as TransportConnectionError
+    from elastic_transport import ConnectionTimeout
+
+    for _ in range(attempts - 1):
+        try:
+            return call()
+        except (TransportConnectionError, ConnectionTimeout) as error:
+            interruptions.append(f"{time.strftime('%H:%M:%S')} {type(error).__name__}")
+            wait_for_elasticsearch(client, timeout=300)
+    return call()
 
 
 def opportunity_counts(app: Any) -> dict[str, int]:
