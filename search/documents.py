@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from search.analysis import prepare, prepare_folded
+from search.analysis import prepare, prepare_both, prepare_folded
 
 PUBLISHED = "published"
 
@@ -28,18 +28,21 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
     municipality = opportunity.municipality
     sector = opportunity.sector
     allowance = float(opportunity.allowance_eur) if opportunity.allowance_eur is not None else None
-    suggest_inputs = [opportunity.title, organization.name]
+    title, title_folded = prepare_both(opportunity.title)
+    body, body_folded = prepare_both(opportunity.description)
+    org_name, org_name_folded = prepare_both(organization.name)
+    suggest_inputs = [title, org_name]
     if municipality:
-        suggest_inputs.append(municipality.name)
+        suggest_inputs.append(prepare(municipality.name))
     return {
         "id": opportunity.id,
-        "title": prepare(opportunity.title),
-        "title_folded": prepare_folded(opportunity.title),
-        "body": prepare(opportunity.description),
-        "body_folded": prepare_folded(opportunity.description),
+        "title": title,
+        "title_folded": title_folded,
+        "body": body,
+        "body_folded": body_folded,
         "organization_id": organization.id,
-        "organization_name": prepare(organization.name),
-        "organization_name_folded": prepare_folded(organization.name),
+        "organization_name": org_name,
+        "organization_name_folded": org_name_folded,
         "kind": _value(opportunity.kind),
         "status": _value(opportunity.status),
         "sector_code": opportunity.sector_code,
@@ -56,7 +59,7 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
         "age_min": opportunity.age_min,
         "age_max": opportunity.age_max,
         "display_title": opportunity.title,
-        "suggest": {"input": [prepare(text) for text in suggest_inputs if text]},
+        "suggest": {"input": [text for text in suggest_inputs if text]},
     }
 
 
