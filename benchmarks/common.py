@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,8 +66,51 @@ def make_app() -> Any:
 
 def base_parser(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--scale", type=int, default=10_000, help="dataset scale (demo seed --scale), for the file name")
+    parser.add_argument(
+        "--scale", type=int, default=10_000, help="dataset scale (demo seed --scale), for the file name"
+    )
     return parser
+
+
+# -- child processes -----------------------------------------------------------
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM (e.g. from `timeout`) into SystemExit so `finally` blocks stop our children."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_process_group(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """SIGTERM the group we started (warm shutdown), SIGKILL it if it lingers."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def background(command: list[str], log_path: Path) -> Iterator[subprocess.Popen]:
+    """Run `command` in its own process group with this process's (bench) environment; always stop it."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
+            stop_process_group(process)
 
 
 # -- services ------------------------------------------------------------------
@@ -144,8 +190,11 @@ def busy_neighbours() -> int:
 
 def _git_revision() -> str:
     out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "marketplace", "search", "jobs"],
-                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "marketplace", "search", "jobs"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return out.stdout.strip() + ("+dirty" if dirty else "")
 
 

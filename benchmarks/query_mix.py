@@ -16,27 +16,107 @@ DEFAULT_SIZE = 240
 DEFAULT_SEED = 2026
 
 WORDS = [
-    "tirocinio", "magazziniere", "cuoco", "informatica", "pulizie", "giardinaggio", "volontariato", "barista",
-    "cameriere", "sala", "cucina", "saldatore", "elettricista", "meccanico", "logistica", "magazzino",
-    "falegnameria", "sartoria", "panetteria", "pizzaiolo", "pasticceria", "vendita", "segreteria", "contabilità",
-    "grafica", "educatore", "animatore", "doposcuola", "biblioteca", "agricoltura", "orto", "cascina",
-    "assistenza", "anziani", "manutenzione", "verniciatore", "autista", "consegne", "receptionist", "inglese",
-    "stage", "apprendistato", "laboratorio", "corso", "orientamento", "PCTO", "serigrafia", "tipografia",
-]  # fmt: skip
+    "tirocinio",
+    "magazziniere",
+    "cuoco",
+    "informatica",
+    "pulizie",
+    "giardinaggio",
+    "volontariato",
+    "barista",
+    "cameriere",
+    "sala",
+    "cucina",
+    "saldatore",
+    "elettricista",
+    "meccanico",
+    "logistica",
+    "magazzino",
+    "falegnameria",
+    "sartoria",
+    "panetteria",
+    "pizzaiolo",
+    "pasticceria",
+    "vendita",
+    "segreteria",
+    "contabilità",
+    "grafica",
+    "educatore",
+    "animatore",
+    "doposcuola",
+    "biblioteca",
+    "agricoltura",
+    "orto",
+    "cascina",
+    "assistenza",
+    "anziani",
+    "manutenzione",
+    "verniciatore",
+    "autista",
+    "consegne",
+    "receptionist",
+    "inglese",
+    "stage",
+    "apprendistato",
+    "laboratorio",
+    "corso",
+    "orientamento",
+    "PCTO",
+    "serigrafia",
+    "tipografia",
+]
 PHRASES = [
-    "aiuto cuoco", "addetto pulizie", "manutenzione del verde", "operatore socio sanitario", "addetta vendite",
-    "tirocinio informatica", "corso di cucina", "borsa lavoro", "tirocinio di inclusione", "emporio solidale",
-    "lavoro in magazzino", "assistenza agli anziani", "addetto alla sala", "stage in ufficio", "\"aiuto cuoco\"",
-    "carrellista patentino", "l'informatica", "dell'ufficio", "volontariato con i bambini", "categoria protetta",
-]  # fmt: skip
+    "aiuto cuoco",
+    "addetto pulizie",
+    "manutenzione del verde",
+    "operatore socio sanitario",
+    "addetta vendite",
+    "tirocinio informatica",
+    "corso di cucina",
+    "borsa lavoro",
+    "tirocinio di inclusione",
+    "emporio solidale",
+    "lavoro in magazzino",
+    "assistenza agli anziani",
+    "addetto alla sala",
+    "stage in ufficio",
+    '"aiuto cuoco"',
+    "carrellista patentino",
+    "l'informatica",
+    "dell'ufficio",
+    "volontariato con i bambini",
+    "categoria protetta",
+]
 TYPOS = [
-    "magazinere", "cuocco", "informatca", "giardinagio", "volontaraito", "pulizzie", "tirocino", "cameirere",
-    "elettricsta", "panettiera", "segretaria", "contabilita", "pizaiolo", "apprendistatto", "logistca",
-]  # fmt: skip
+    "magazinere",
+    "cuocco",
+    "informatca",
+    "giardinagio",
+    "volontaraito",
+    "pulizzie",
+    "tirocino",
+    "cameirere",
+    "elettricsta",
+    "panettiera",
+    "segretaria",
+    "contabilita",
+    "pizaiolo",
+    "apprendistatto",
+    "logistca",
+]
 KINDS = [
-    "internship", "inclusion_internship", "work_grant", "curricular_stage", "pcto", "workshop", "volunteering",
-    "course", "guidance", "apprenticeship", "job",
-]  # fmt: skip
+    "internship",
+    "inclusion_internship",
+    "work_grant",
+    "curricular_stage",
+    "pcto",
+    "workshop",
+    "volunteering",
+    "course",
+    "guidance",
+    "apprenticeship",
+    "job",
+]
 RADII_KM = (5, 10, 15, 20)
 
 
@@ -69,18 +149,30 @@ class QuerySpec:
         place = places.get(self.comune) if self.comune else None
         near = GeoFilter(place.latitude, place.longitude, float(self.km)) if place and self.km else None
         return OpportunityQuery(
-            text=self.text, kinds=self.kinds, district=self.district,
-            municipality_code=self.comune if place and not near else None, near=near,
-            paid=self.paid, minors_allowed=self.minors, sort=self.sort, page=self.page, per_page=per_page,
-        )  # fmt: skip
+            text=self.text,
+            kinds=self.kinds,
+            district=self.district,
+            municipality_code=self.comune if place and not near else None,
+            near=near,
+            paid=self.paid,
+            minors_allowed=self.minors,
+            sort=self.sort,
+            page=self.page,
+            per_page=per_page,
+        )
 
     def to_path(self) -> str:
         """The public search page URL for these parameters."""
         params: list[tuple[str, str]] = [("q", self.text)] if self.text else []
         params += [("kind", kind) for kind in self.kinds]
         tristate = {True: "1", False: "0"}
-        optional = {"district": self.district, "comune": self.comune, "km": self.km,
-                    "paid": tristate.get(self.paid), "minors": tristate.get(self.minors)}  # fmt: skip
+        optional = {
+            "district": self.district,
+            "comune": self.comune,
+            "km": self.km,
+            "paid": tristate.get(self.paid),
+            "minors": tristate.get(self.minors),
+        }
         params += [(key, str(value)) for key, value in optional.items() if value is not None]
         if self.sort != "relevance":
             params.append(("sort", self.sort))
@@ -139,5 +231,4 @@ def load_places() -> list[Place]:
     from marketplace.territory.models import Municipality
 
     rows = db.session.scalars(select(Municipality).options(selectinload(Municipality.district)))
-    return [Place(m.istat_code, m.name, m.latitude, m.longitude, m.district.code if m.district else None)
-            for m in rows]  # fmt: skip
+    return [Place(m.istat_code, m.name, m.latitude, m.longitude, m.district.code if m.district else None) for m in rows]

@@ -46,8 +46,9 @@ def fold_accents(text: str) -> str:
     if text.isascii():
         return text
     folded = text.translate(_FOLD_TABLE)
-    # Anything the table does not cover (decomposed input, other scripts) takes the slow path.
-    return folded if folded.isascii() else _strip_marks(folded)
+    # Symbols such as € or « » have nothing to fold; only decomposable leftovers (accents
+    # outside the table, ligatures) need the slow path.
+    return folded if unicodedata.is_normalized("NFKD", folded) else _strip_marks(folded)
 
 
 def prepare(text: str | None) -> str:

@@ -40,6 +40,8 @@ class IndexedModel:
     # (id, version) of every row that should be in the index, computed in SQL for drift checks.
     expected: Callable[[], Select]
     searchable: Callable[[Any], bool] = lambda row: True
+    # The same rule as `searchable`, in SQL, so full rebuilds skip rows that would be dropped.
+    searchable_where: Callable[[], Any] | None = None
 
     def load(self, ids: list[int]) -> dict[int, Any]:
         query = select(self.model).where(self.model.id.in_(ids)).options(*self.load_options)
@@ -59,6 +61,7 @@ REGISTRY: dict[str, IndexedModel] = {
         .join(Organization, Opportunity.organization_id == Organization.id)
         .where(Opportunity.status == OpportunityStatus.PUBLISHED),
         opportunity_is_searchable,
+        lambda: Opportunity.status == OpportunityStatus.PUBLISHED,
     ),
     "organizations": IndexedModel(
         "organizations",

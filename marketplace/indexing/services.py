@@ -109,10 +109,12 @@ def oldest_pending_age_seconds() -> float | None:
 def documents(index: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
     """Every searchable row of an index as (id, version, document), read in id windows."""
     model = spec(index)
+    only_searchable = [model.searchable_where()] if model.searchable_where else []
     last_id = 0
     while True:
         ids = list(db.session.scalars(
-            select(model.model.id).where(model.model.id > last_id).order_by(model.model.id).limit(WINDOW)
+            select(model.model.id).where(model.model.id > last_id, *only_searchable)
+            .order_by(model.model.id).limit(WINDOW)
         ))  # fmt: skip
         if not ids:
             return

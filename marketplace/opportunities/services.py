@@ -30,4 +30,6 @@ def get_public(opportunity_id: int) -> Opportunity | None:
 
 
 def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    # The page names each comune's ambito: load them together, not one query per row.
+    query = select(Municipality).options(selectinload(Municipality.district)).order_by(Municipality.name)
+    return list(db.session.scalars(query))
