@@ -28,7 +28,7 @@ from search.queries import (
 )
 
 BULK_CHUNK = 500
-OLD_INDEX_GRACE_SECONDS = 2.0
+OLD_INDEX_GRACE_SECONDS = 1.0
 # A stale write (an older version arriving late) or deleting what is gone is success.
 HARMLESS_STATUSES = {409, 404}
 
