@@ -103,6 +103,7 @@ def test_embedded_mode_boots_and_serves_the_italian_home(tmp_path, monkeypatch):
     health = client.get("/healthz").json
     assert health["checks"] == {"database": "ok", "redis": "disabled", "elasticsearch": "embedded: ok"}
     assert client.get("/opportunita/?q=tirocinio").status_code == 200
+    assert client.get("/sviluppo/email").status_code == 200
 
 
 def test_search_page_degrades_when_elasticsearch_is_unreachable(app, client, monkeypatch):
@@ -115,3 +116,7 @@ def test_search_page_degrades_when_elasticsearch_is_unreachable(app, client, mon
     response = client.get("/opportunita/?q=tirocinio")
     assert response.status_code == 503
     assert "La ricerca non è disponibile" in response.get_data(as_text=True)
+
+
+def test_developer_mail_page_is_never_served_by_a_full_stack_site(client):
+    assert client.get("/sviluppo/email").status_code == 404

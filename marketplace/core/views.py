@@ -70,7 +70,11 @@ def healthz():
 @bp.route("/sviluppo/email")
 @public
 def dev_mail():
-    """Embedded mode only: messages are shown here instead of being sent."""
-    if delivers_by_smtp():
+    """Embedded mode only: messages are shown here instead of being sent.
+
+    Never on a full-stack site, even one whose SMTP is not configured yet: the page
+    would show password-reset links to anyone.
+    """
+    if delivers_by_smtp() or not current_app.config["SETTINGS"].embedded:
         abort(404)
     return render_template("core/dev_mail.html", messages=recent_messages())
