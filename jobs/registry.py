@@ -21,7 +21,6 @@ class JobSpec:
     timeout: int
 
 
-_registry: dict[str, JobSpec] = {}
 _worker_app: Any = None
 _worker_app_pid: int | None = None
 
@@ -80,7 +79,6 @@ def job(
                 return func(*args)
 
         run.spec = spec  # type: ignore[attr-defined]
-        _registry[spec.name] = spec
         return run
 
     return decorator
@@ -91,7 +89,3 @@ def spec_of(func: Callable[..., Any]) -> JobSpec:
         return func.spec  # type: ignore[attr-defined]
     except AttributeError:
         raise TypeError(f"{func!r} is not declared with @job") from None
-
-
-def registered() -> dict[str, JobSpec]:
-    return dict(_registry)

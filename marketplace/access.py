@@ -72,10 +72,3 @@ def can_manage_organization(user: User, organization_id: int) -> bool:
         return True
     return user.role == Role.COMPANY and user.organization_id == organization_id
 
-
-def can_view_partner(user: User, partner_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.role == Role.ADMIN or (
-        user.role in {Role.OPERATOR, Role.PARTNER_ADMIN} and user.partner_id == partner_id
-    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,6 @@ class Settings:
     search_index_prefix: str = "opportunita"
     max_upload_mb: int = 10
     ratelimit_enabled: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def embedded(self) -> bool:
@@ -125,5 +124,4 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "SETTINGS": self,
         }
-        config.update(self.extra)
         return config

@@ -62,7 +62,6 @@ class _Paging:
 
 OpportunitySort = Literal["relevance", "newest", "closest", "deadline"]
 OPPORTUNITY_SORTS: tuple[str, ...] = ("relevance", "newest", "closest", "deadline")
-SORTS = OPPORTUNITY_SORTS  # kept for callers that validate a sort parameter
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from flask import Flask, g, has_app_context
@@ -207,9 +206,3 @@ def logout(client: FlaskClient):
     token = csrf_token(client, "/area-personale")
     return client.post("/esci", data={"csrf_token": token})
 
-
-def embedded_settings(tmp_path) -> Settings:
-    return replace(
-        Settings.from_env({}),
-        database_url=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
-    )

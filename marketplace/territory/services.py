@@ -54,8 +54,3 @@ def load_sectors() -> int:
 def load_all(districts_file: Path | None = None) -> tuple[int, int]:
     return load_municipalities(districts_file), load_sectors()
 
-
-def find_municipality_by_name(name: str) -> Municipality | None:
-    return db.session.scalar(
-        select(Municipality).where(func.lower(Municipality.name) == name.strip().lower())
-    )
