@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from search.analysis import prepare, prepare_folded
-from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, PeopleQuery, _Paging
+from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, Paging, PeopleQuery
 
 OPPORTUNITY_TEXT = ["title^3", "organization_name^2", "body"]
 OPPORTUNITY_FOLDED = ["title_folded^2", "organization_name_folded^1.5", "body_folded^0.8", "municipality_folded^2"]
@@ -71,7 +71,7 @@ def _term_filters(pairs: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _assemble(
-    paging: _Paging, *, must: list[Any], filters: list[Any], facet_filters: dict[str, Any],
+    paging: Paging, *, must: list[Any], filters: list[Any], facet_filters: dict[str, Any],
     facets: dict[str, int], sort: list[Any], highlight: dict[str, Any] | None,
 ) -> dict[str, Any]:  # fmt: skip
     body: dict[str, Any] = {

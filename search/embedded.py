@@ -43,10 +43,10 @@ from search.queries import (
     GeoFilter,
     OpportunityQuery,
     OrganizationQuery,
+    Paging,
     PeopleQuery,
     SearchHit,
     SearchResult,
-    _Paging,
 )
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -135,7 +135,7 @@ class Plan:
     """A typed query turned into SQL conditions plus how to order the matches."""
 
     index: EmbeddedIndex
-    paging: _Paging
+    paging: Paging
     text: str
     conditions: list[Any]
     facet_conditions: dict[str, Any]
@@ -272,62 +272,55 @@ class EmbeddedBackend:
         t = plan.index.table
         with self.engine.connect() as conn:
             ranks = self._ranks(conn, plan.index, plan.text)
-            base = [t.c.body != "null", *plan.conditions, *self._bounding_box(t, plan.near)]
+            base = [t.c.body != "null", *plan.conditions]
             if ranks is not None:
                 base.append(t.c.id.in_(list(ranks)) if ranks else t.c.id.is_(None))
-            rows = conn.execute(select(t.c.id, t.c.body, t.c.latitude, t.c.longitude)
-                                .where(*base, *plan.facet_conditions.values())).all()  # fmt: skip
-            matches = self._candidates(rows, plan, ranks or {})
+            distances = self._within_radius(conn, t, base, plan.near)
+            if distances is not None:
+                # Resolved once: every later query (matches, each facet) is plain SQL.
+                base.append(t.c.id.in_(list(distances)) if distances else t.c.id.is_(None))
+            rows = conn.execute(select(t.c.id, t.c.body).where(*base, *plan.facet_conditions.values())).all()
             facets = {name: self._facet(conn, plan, name, base) for name in plan.facets}
+        matches = [self._candidate(row, plan, ranks or {}, distances or {}) for row in rows]
         matches.sort(key=lambda candidate: candidate.key)
         if plan.paging.after is not None:
             after = tuple(plan.paging.after)
-            matches_after = [c for c in matches if c.key > after]
-            page = matches_after[: plan.paging.per_page]
+            page = [c for c in matches if c.key > after][: plan.paging.per_page]
         else:
             page = matches[plan.paging.offset : plan.paging.offset + plan.paging.per_page]
         hits = [SearchHit(id=int(c.doc["id"]), source=c.doc, distance_km=c.distance, sort_values=c.key) for c in page]
         return SearchResult(hits=hits, total=len(matches), facets=facets)
 
     @staticmethod
-    def _bounding_box(table: Table, near: GeoFilter | None) -> list[Any]:
-        """A cheap SQL pre-filter; the exact circle is checked in Python."""
+    def _within_radius(
+        conn: Connection, table: Table, base: list[Any], near: GeoFilter | None
+    ) -> dict[int, float] | None:
+        """Ids inside the circle with their distance: a bounding box in SQL, the exact circle here."""
         if near is None:
-            return []
+            return None
         dlat = near.radius_km / 111.0
         dlon = near.radius_km / (111.0 * max(math.cos(math.radians(near.latitude)), 0.01))
-        return [table.c.latitude.between(near.latitude - dlat, near.latitude + dlat),
-                table.c.longitude.between(near.longitude - dlon, near.longitude + dlon)]  # fmt: skip
-
-    @staticmethod
-    def _candidates(rows: list[Any], plan: Plan, ranks: dict[int, float]) -> list[_Candidate]:
-        found = []
-        for row in rows:
-            distance = None
-            if plan.near is not None:
-                distance = round(_distance_km(plan.near.latitude, plan.near.longitude, row.latitude, row.longitude), 2)
-                if distance > plan.near.radius_km:
-                    continue
-            doc = json.loads(row.body)
-            found.append(_Candidate(doc, distance, plan.sort_key(doc, distance, ranks.get(row.id, 0.0))))
+        box = [table.c.latitude.between(near.latitude - dlat, near.latitude + dlat),
+               table.c.longitude.between(near.longitude - dlon, near.longitude + dlon)]  # fmt: skip
+        found = {}
+        for row in conn.execute(select(table.c.id, table.c.latitude, table.c.longitude).where(*base, *box)):
+            distance = _distance_km(near.latitude, near.longitude, row.latitude, row.longitude)
+            if distance <= near.radius_km:
+                found[row.id] = round(distance, 2)
         return found
 
+    @staticmethod
+    def _candidate(row: Any, plan: Plan, ranks: dict[int, float], distances: dict[int, float]) -> _Candidate:
+        doc = json.loads(row.body)
+        distance = distances.get(row.id)
+        return _Candidate(doc, distance, plan.sort_key(doc, distance, ranks.get(row.id, 0.0)))
+
     def _facet(self, conn: Connection, plan: Plan, name: str, base: list[Any]) -> list[Facet]:
-        t = plan.index.table
-        column = t.c[name]
+        """Counts under every filter but this facet's own, so its other options stay selectable."""
+        column = plan.index.table.c[name]
         others = [cond for other, cond in plan.facet_conditions.items() if other != name]
-        conditions = [*base, *others, column.is_not(None)]
-        if plan.near is not None:
-            rows = conn.execute(select(t.c.id, t.c.latitude, t.c.longitude, column).where(*conditions)).all()
-            counts: dict[Any, int] = {}
-            near = plan.near
-            for row in rows:
-                if _distance_km(near.latitude, near.longitude, row.latitude, row.longitude) <= near.radius_km:
-                    counts[row[3]] = counts.get(row[3], 0) + 1
-            pairs = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
-        else:
-            pairs = conn.execute(select(column, func.count()).where(*conditions).group_by(column)
-                                 .order_by(func.count().desc(), column)).all()  # fmt: skip
+        pairs = conn.execute(select(column, func.count()).where(*base, *others, column.is_not(None))
+                             .group_by(column).order_by(func.count().desc(), column)).all()  # fmt: skip
         return [Facet(value=_facet_value(value), count=count) for value, count in pairs]
 
 
@@ -423,5 +416,5 @@ def _people_plan(query: PeopleQuery) -> Plan:
 def _suggest_plan(index: str, prefix: str, size: int) -> Plan:
     spec = INDEXES[index]
     conditions = [spec.table.c.status == "published"] if index == "opportunities" else []
-    return Plan(spec, _Paging(per_page=size), prefix, conditions, {}, (), None,
+    return Plan(spec, Paging(per_page=size), prefix, conditions, {}, (), None,
                 lambda doc, distance, rank: (rank, int(doc["id"])))  # fmt: skip

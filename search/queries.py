@@ -36,7 +36,7 @@ class GeoFilter:
 
 
 @dataclass(frozen=True)
-class _Paging:
+class Paging:
     """Page numbers for shallow pages; `after` (the previous page's cursor) for deep ones."""
 
     page: int = 1
@@ -65,7 +65,7 @@ OPPORTUNITY_SORTS: tuple[str, ...] = ("relevance", "newest", "closest", "deadlin
 
 
 @dataclass(frozen=True)
-class OpportunityQuery(_Paging):
+class OpportunityQuery(Paging):
     """Public search: only published opportunities whose deadline has not passed."""
 
     text: str = ""
@@ -89,7 +89,7 @@ ORGANIZATION_SORTS: tuple[str, ...] = ("relevance", "name", "closest")
 
 
 @dataclass(frozen=True)
-class OrganizationQuery(_Paging):
+class OrganizationQuery(Paging):
     """The company database. Inactive organisations only when asked for."""
 
     text: str = ""
@@ -112,7 +112,7 @@ PEOPLE_SORTS: tuple[str, ...] = ("relevance", "closest", "newest")
 
 
 @dataclass(frozen=True)
-class PeopleQuery(_Paging):
+class PeopleQuery(Paging):
     """Candidate profiles: operators only, never public. The viewer's role is checked here."""
 
     viewer_role: str = ""
