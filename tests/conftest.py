@@ -138,6 +138,15 @@ def db_session(app: Flask) -> Iterator:
 
 
 @pytest.fixture
+def backend(app: Flask, db_session):
+    """The Elasticsearch backend with empty indexes (test modules may override it)."""
+    search = app.extensions["search"]
+    search.drop_indexes()
+    search.ensure_indexes()
+    return search
+
+
+@pytest.fixture
 def committed(app: Flask) -> Iterator:
     """Real commits, for tests where another process (a worker) must see the data."""
     with app.app_context():

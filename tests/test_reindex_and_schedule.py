@@ -12,14 +12,6 @@ from search import OpportunityQuery
 from tests import factories
 
 
-@pytest.fixture
-def backend(app, db_session):
-    backend = app.extensions["search"]
-    backend.drop_indexes()
-    backend.ensure_indexes()
-    return backend
-
-
 def concrete_indexes(backend, index: str) -> list[str]:
     return sorted(backend.client.indices.get_alias(name=backend.alias(index)).keys())
 

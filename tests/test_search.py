@@ -14,14 +14,6 @@ from search.queries import GeoFilter
 from tests import factories
 
 
-@pytest.fixture
-def backend(app, db_session):
-    backend = app.extensions["search"]
-    backend.drop_indexes()
-    backend.ensure_indexes()
-    return backend
-
-
 def _index(backend, *opportunities) -> None:
     outcome = backend.apply([indexing.opportunity_action(o.id, o) for o in opportunities])
     assert outcome.failed == []
