@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -106,7 +107,8 @@ def request_password_reset(email: str, reset_url_for) -> None:
         return
     queue_mail(
         user.email,
-        "Opportunità: reimposta la password",
+        # The subject is read in the requester's language, like the page they came from.
+        _("Opportunità: reimposta la password"),
         "mail/password_reset.txt",
         user=user,
         reset_url=reset_url_for(reset_token(user)),
