@@ -72,12 +72,17 @@ def search_reindex(index: str | None) -> None:
     for name in [index] if index else services.indexes():
         started = time.perf_counter()
         try:
-            count = services.reindex(name, progress=lambda n: click.echo(f"  {n} documenti…"))
+            count = services.reindex(name, progress=_every(10_000, lambda n: click.echo(f"  {n} documenti…")))
         except services.ReindexRunning:
             raise click.ClickException(f"a reindex of {name} is already running") from None
         except ValueError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"{name}: {count} documenti in {time.perf_counter() - started:.1f} s")
+
+
+def _every(step: int, report):
+    """Progress arrives every bulk chunk; a terminal wants a line every `step` documents."""
+    return lambda count: report(count) if count % step == 0 else None
 
 
 @search_cli.command("status")
