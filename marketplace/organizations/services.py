@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity, OpportunityStatus
