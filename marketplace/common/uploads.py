@@ -1,0 +1,74 @@
+"""Uploaded files kept outside the web root, under random keys.
+
+Files live in the instance folder (or `UPLOAD_FOLDER` when configured), one folder per
+kind ("agreements", "imports"…). The name on disk is a random key, never the name the
+user gave, so nothing about it can be guessed, traversed or served by the static route:
+files reach users only through views that check who is asking.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+_KIND = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+class StoredFileMissing(LookupError):
+    """No stored file under this kind and key."""
+
+
+def upload_root() -> Path:
+    configured = current_app.config.get("UPLOAD_FOLDER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def _path(kind: str, key: str) -> Path:
+    # Both parts are checked so a key read from the database or a URL can never leave the folder.
+    if not _KIND.match(kind):
+        raise ValueError(f"invalid upload kind {kind!r}")
+    if not _KEY.match(key):
+        raise ValueError("invalid upload key")
+    return upload_root() / kind / key
+
+
+def store_bytes(kind: str, data: bytes) -> str:
+    """Write the bytes under a new random key and return the key."""
+    key = secrets.token_hex(32)
+    target = _path(kind, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename: a crash never leaves a half-written file under a valid key.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return key
+
+
+def open_stored(kind: str, key: str) -> Path:
+    """The path of a stored file; raises StoredFileMissing when it is not there."""
+    path = _path(kind, key)
+    if not path.is_file():
+        raise StoredFileMissing(f"{kind}/{key}")
+    return path
+
+
+def delete_stored(kind: str, key: str) -> bool:
+    """Remove a stored file; returns whether there was one."""
+    path = _path(kind, key)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
