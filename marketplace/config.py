@@ -62,6 +62,7 @@ class Settings:
     mail_sender: str = "Opportunità <noreply@opportunita.local>"
     search_index_prefix: str = "opportunita"
     max_upload_mb: int = 10
+    max_document_mb: int = 5  # signed documents (agreements' PDFs)
     ratelimit_enabled: bool = True
 
     @property
@@ -99,6 +100,7 @@ class Settings:
             mail_sender=env.get("MAIL_SENDER") or cls.mail_sender,
             search_index_prefix=env.get("SEARCH_INDEX_PREFIX") or cls.search_index_prefix,
             max_upload_mb=_env_int(env.get("MAX_UPLOAD_MB"), 10),
+            max_document_mb=_env_int(env.get("MAX_DOCUMENT_MB"), 5),
             ratelimit_enabled=_env_bool(env.get("RATELIMIT_ENABLED"), True),
         )
 
