@@ -27,6 +27,7 @@ class Periodic:
 
 
 def periodic_jobs() -> list[Periodic]:
+    from jobs.tasks.agreements import flag_expiring_agreements
     from jobs.tasks.mail import send_unsent_mail
     from jobs.tasks.search import drain_search_outbox, reconcile_search
 
@@ -35,6 +36,8 @@ def periodic_jobs() -> list[Periodic]:
         Periodic("drain-search-outbox", drain_search_outbox, 30),
         Periodic("send-unsent-mail", send_unsent_mail, 60),
         Periodic("reconcile-search", reconcile_search, 15 * 60),
+        # Daily slots start at midnight UTC; the job itself only sends what it has not sent yet.
+        Periodic("flag-expiring-agreements", flag_expiring_agreements, 24 * 3600),
     ]
 
 

@@ -75,6 +75,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, opportunities_bp, organizations_bp, candidates_bp):
         app.register_blueprint(blueprint)
+    # The company database's agreements and relationship history.
+    from marketplace.agreements.views import bp as agreements_bp
+    from marketplace.interactions.views import bp as interactions_bp
+
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(interactions_bp)
 
 
 def _init_services(app: Flask) -> None:

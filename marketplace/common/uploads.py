@@ -8,6 +8,7 @@ files reach users only through views that check who is asking.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -15,6 +16,14 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+# session.info keys: files to remove when the transaction ends one way or the other.
+_DELETE_ON_COMMIT = "uploads_delete_on_commit"
+_DELETE_ON_ROLLBACK = "uploads_delete_on_rollback"
 
 _KIND = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -72,3 +81,39 @@ def delete_stored(kind: str, key: str) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+# -- tying files to the transaction that records them ------------------------------------
+
+
+def delete_after_commit(session: Session, kind: str, key: str) -> None:
+    """Remove a replaced file once the change that replaced it commits (kept if it rolls back)."""
+    session.info.setdefault(_DELETE_ON_COMMIT, []).append((kind, key))
+
+
+def discard_on_rollback(session: Session, kind: str, key: str) -> None:
+    """Remove a just-stored file if the row that points to it is never committed."""
+    session.info.setdefault(_DELETE_ON_ROLLBACK, []).append((kind, key))
+
+
+def _delete_all(files: list[tuple[str, str]]) -> None:
+    # Runs after the transaction ended: a file that cannot be removed is logged, never raised,
+    # or a committed change would look failed to the person who made it.
+    for kind, key in files:
+        try:
+            delete_stored(kind, key)
+        except OSError:
+            log.warning("could not remove stored file %s/%s", kind, key, exc_info=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_DELETE_ON_ROLLBACK, None)
+    _delete_all(session.info.pop(_DELETE_ON_COMMIT, []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_DELETE_ON_COMMIT, None)
+        _delete_all(session.info.pop(_DELETE_ON_ROLLBACK, []))
