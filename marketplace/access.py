@@ -72,3 +72,36 @@ def can_manage_organization(user: User, organization_id: int) -> bool:
         return True
     return user.role == Role.COMPANY and user.organization_id == organization_id
 
+
+def can_edit_public_data(user: User, organization: Any) -> bool:
+    """The organisation's public page data and sites: network staff, or the company's own users."""
+    return can_manage_organization(user, organization.id)
+
+
+def can_edit_record(user: User) -> bool:
+    """The shared record (identifiers, L. 68, inclusion profile…) is kept by partner_admins and admins."""
+    return user.is_authenticated and user.role in {Role.ADMIN, Role.PARTNER_ADMIN}
+
+
+def note_partner_scope(user: User) -> tuple[bool, int | None]:
+    """Whose private notes `user` may read: (may read, partner id or None for every partner).
+
+    Notes belong to one partner: its operators and partner_admins read them, admins read all,
+    nobody else reads any.
+    """
+    if not user.is_authenticated:
+        return False, None
+    if user.role == Role.ADMIN:
+        return True, None
+    if user.role in {Role.OPERATOR, Role.PARTNER_ADMIN} and user.partner_id is not None:
+        return True, user.partner_id
+    return False, None
+
+
+def can_write_notes(user: User) -> bool:
+    """Only a partner's partner_admins (or an admin acting for a partner) write its notes."""
+    return user.is_authenticated and user.role in {Role.ADMIN, Role.PARTNER_ADMIN} and user.partner_id is not None
+
+
+def can_delete_note(user: User, note: Any) -> bool:
+    return can_write_notes(user) and note.partner_id == user.partner_id
