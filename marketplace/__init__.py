@@ -81,6 +81,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
     app.register_blueprint(interactions_bp)
+    # The company database's list, exports and saved filters.
+    from marketplace.organizations.list_views import bp as organization_list_bp
+
+    app.register_blueprint(organization_list_bp)
 
 
 def _init_services(app: Flask) -> None:

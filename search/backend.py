@@ -45,6 +45,9 @@ class SearchBackend(Protocol):
 
     def search_organizations(self, query: OrganizationQuery) -> SearchResult: ...
 
+    def search_organization_ids(self, query: OrganizationQuery, limit: int) -> tuple[list[int], int]:
+        """Ids of every match in the list's order (up to `limit`) and the total: for exports."""
+
     def search_people(self, query: PeopleQuery) -> SearchResult: ...
 
     def suggest(self, index: str, prefix: str, size: int = 8) -> list[str]:

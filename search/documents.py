@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from search.analysis import prepare, prepare_both, prepare_folded
 
 PUBLISHED = "published"
+SIGNED = "active"  # AgreementStatus.ACTIVE: signed, valid between its dates
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -74,9 +76,14 @@ def _place(municipality: Any) -> dict[str, Any]:
     }
 
 
-def organization_document(organization: Any) -> dict[str, Any]:
+def organization_document(organization: Any, agreements: Iterable[Any] = ()) -> dict[str, Any]:
+    """The registered office is `municipality_*`/`location`; filters by place also look at every site.
+
+    `agreements` are the organisation's agreements (it has no relationship to them):
+    the signed ones' periods are indexed, so "valid today" is decided at query time.
+    """
     code = organization.ateco_code
-    suggest = [prepare(organization.name)]
+    profile = organization.inclusion_profile
     return {
         "id": organization.id,
         "name": prepare(organization.name),
@@ -91,11 +98,47 @@ def organization_document(organization: Any) -> dict[str, Any]:
         "ateco_section": organization.sector.section_code if getattr(organization, "sector", None) else None,
         "ateco_division": code[:2] if code else None,
         **_place(organization.municipality),
+        **_all_places(organization),
         "employees": organization.employees,
+        "size_class": _value(organization.size_class),
         "obligated_68": bool(organization.obligated_68),
+        "quota_68_covered": organization.quota_68_covered,
+        "schemes": sorted(set(profile.schemes or ())) if profile else [],
+        "agreement_periods": _agreement_periods(agreements),
+        "last_contact_on": _iso(organization.last_contact_on),
+        "archived": organization.archived_at is not None or organization.merged_into_id is not None,
+        "created_at": _iso(organization.created_at),
         "display_name": organization.name,
-        "suggest": {"input": suggest},
+        "suggest": {"input": [prepare(organization.name)]},
     }
+
+
+def _all_places(organization: Any) -> dict[str, Any]:
+    """Comuni, ambiti and points of the registered office and every site, without repeats."""
+    municipalities = [organization.municipality] if organization.municipality else []
+    points = [(m.latitude, m.longitude) for m in municipalities]
+    for site in organization.sites:
+        if site.municipality is not None:
+            municipalities.append(site.municipality)
+        if site.point is not None:
+            points.append(site.point)
+    codes = dict.fromkeys(m.istat_code for m in municipalities)
+    districts = dict.fromkeys(m.district.code for m in municipalities if m.district is not None)
+    return {
+        "municipality_codes": list(codes),
+        "districts": list(districts),
+        "locations": [{"lat": lat, "lon": lon} for lat, lon in dict.fromkeys(points)],
+    }
+
+
+def _agreement_periods(agreements: Iterable[Any]) -> list[dict[str, str]]:
+    periods = {
+        (agreement.valid_from, agreement.valid_to)
+        for agreement in agreements
+        # A period ending before it starts would make Elasticsearch refuse the whole document.
+        if _value(agreement.status) == SIGNED and agreement.valid_from <= agreement.valid_to
+    }
+    return [{"gte": start.isoformat(), "lte": end.isoformat()} for start, end in sorted(periods)]
 
 
 def person_document(person: Any) -> dict[str, Any]:

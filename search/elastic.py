@@ -12,6 +12,7 @@ from elasticsearch.helpers import streaming_bulk
 from search.backend import ApplyOutcome, IndexAction
 from search.elastic_queries import (
     opportunity_search_body,
+    organization_ids_body,
     organization_search_body,
     people_search_body,
     suggest_body,
@@ -28,6 +29,8 @@ from search.queries import (
 )
 
 BULK_CHUNK = 500
+# Ids fetched per request when a whole list is exported (search_after pages).
+IDS_PAGE = 5000
 OLD_INDEX_GRACE_SECONDS = 1.0
 # A stale write (an older version arriving late) or deleting what is gone is success.
 HARMLESS_STATUSES = {409, 404}
@@ -188,15 +191,18 @@ class ElasticBackend:
         return found
 
     # -- reads -------------------------------------------------------------------
-    def _search(self, index: str, body: dict[str, Any]) -> SearchResult:
+    def _request(self, index: str, body: dict[str, Any]) -> Any:
         try:
-            response = self.client.search(index=self.alias(index), **body)
+            return self.client.search(index=self.alias(index), **body)
         except TransportError as error:
             raise SearchUnavailable(str(error)) from error
         except ApiError as error:
             if error.status_code is not None and error.status_code >= 500:
                 raise SearchUnavailable(str(error)) from error
             raise
+
+    def _search(self, index: str, body: dict[str, Any]) -> SearchResult:
+        response = self._request(index, body)
         return parse_response(response, distance_at=_distance_position(body["sort"]))
 
     def search_opportunities(self, query: OpportunityQuery) -> SearchResult:
@@ -207,6 +213,26 @@ class ElasticBackend:
 
     def search_people(self, query: PeopleQuery) -> SearchResult:
         return self._search("people", people_search_body(query))
+
+    def search_organization_ids(self, query: OrganizationQuery, limit: int) -> tuple[list[int], int]:
+        """Up to `limit` ids of every match in the list's order, and the total; paging is ignored."""
+        found: list[int] = []
+        total = 0
+        after: list[Any] | None = None
+        while len(found) < limit:
+            body = organization_ids_body(query, min(IDS_PAGE, limit - len(found)))
+            if after is not None:
+                body["search_after"] = after
+                body["track_total_hits"] = False
+            response = self._request("organizations", body)
+            hits = response["hits"]["hits"]
+            if after is None:
+                total = response["hits"]["total"]["value"]
+            found += [int(hit["_id"]) for hit in hits]
+            if len(hits) < body["size"]:
+                break
+            after = hits[-1]["sort"]
+        return found, total
 
     def suggest(self, index: str, prefix: str, size: int = 8) -> list[str]:
         response = self.client.search(index=self.alias(index), **suggest_body(prefix, size))

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from search.analysis import prepare, prepare_folded
-from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, Paging, PeopleQuery
+from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, Paging, PeopleQuery, typed_identifier
 
 OPPORTUNITY_TEXT = ["title^3", "organization_name^2", "body"]
 OPPORTUNITY_FOLDED = ["title_folded^2", "organization_name_folded^1.5", "body_folded^0.8", "municipality_folded^2"]
@@ -14,7 +14,8 @@ OPPORTUNITY_FACETS = {"kind": 20, "sector_section": 30, "district": 20, "municip
                       "minors_allowed": 2}  # fmt: skip
 ORGANIZATION_TEXT = ["name^3", "body"]
 ORGANIZATION_FOLDED = ["name_folded^2", "body_folded^0.8", "municipality_folded"]
-ORGANIZATION_FACETS = {"kind": 10, "district": 20, "ateco_section": 30, "obligated_68": 2, "status": 5}
+ORGANIZATION_FACETS = {"kind": 20, "districts": 20, "ateco_section": 30, "size_class": 5, "status": 5, "schemes": 10,
+                       "obligated_68": 2}  # fmt: skip
 PEOPLE_TEXT = ["skills^2", "aspirations", "full_name^3"]
 PEOPLE_FOLDED = ["skills_folded^1.5", "aspirations_folded^0.8", "name_folded^2", "municipality_folded"]
 PEOPLE_FACETS = {"education_level": 10, "district": 20, "driving_licence": 2}
@@ -41,14 +42,15 @@ def text_clause(text: str, fields: list[str], folded_fields: list[str]) -> dict[
     }  # fmt: skip
 
 
-def geo_clause(near: GeoFilter) -> dict[str, Any]:
+def geo_clause(near: GeoFilter, field: str = "location") -> dict[str, Any]:
     point = {"lat": near.latitude, "lon": near.longitude}
-    return {"geo_distance": {"distance": f"{near.radius_km}km", "location": point}}
+    return {"geo_distance": {"distance": f"{near.radius_km}km", field: point}}
 
 
-def geo_sort(near: GeoFilter) -> dict[str, Any]:
+def geo_sort(near: GeoFilter, field: str = "location") -> dict[str, Any]:
     point = {"lat": near.latitude, "lon": near.longitude}
-    return {"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}
+    # With several points (an organisation's sites) the nearest one counts.
+    return {"_geo_distance": {field: point, "order": "asc", "unit": "km", "mode": "min"}}
 
 
 def aggregations(facets: dict[str, int], facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -138,25 +140,79 @@ def opportunity_search_body(query: OpportunityQuery) -> dict[str, Any]:
 
 
 def organization_search_body(query: OrganizationQuery) -> dict[str, Any]:
-    filters: list[Any] = []
-    if not query.include_inactive:
-        filters.append({"terms": {"status": ["active", "prospect"]}})
-    if query.near is not None:
-        filters.append(geo_clause(query.near))
-    facet_filters = _term_filters({
-        "kind": query.kinds, "district": query.district, "municipality_code": query.municipality_code,
-        "ateco_section": query.ateco_section, "ateco_division": query.ateco_division,
+    facet_filters = _organization_facet_filters(query)
+    text = organization_text_clause(query.text)
+    return _assemble(query, must=[text] if text else [], filters=_organization_filters(query),
+                     facet_filters=facet_filters, facets=ORGANIZATION_FACETS, sort=_organization_sort(query),
+                     highlight={"name": {"number_of_fragments": 0}})  # fmt: skip
+
+
+def organization_ids_body(query: OrganizationQuery, size: int) -> dict[str, Any]:
+    """The same matches in the same order, ids only: for exports of a whole list."""
+    text = organization_text_clause(query.text)
+    facet_filters = list(_organization_facet_filters(query).values())
+    return {
+        "query": {"bool": {"must": [text] if text else [{"match_all": {}}],
+                           "filter": _organization_filters(query) + facet_filters}},
+        "sort": _organization_sort(query), "size": size, "_source": False, "track_total_hits": True,
+    }  # fmt: skip
+
+
+def organization_text_clause(text: str) -> dict[str, Any] | None:
+    """Names (stemmed, folded, typo-tolerant), and an exact P.IVA or codice fiscale."""
+    clause = text_clause(text, ORGANIZATION_TEXT, ORGANIZATION_FOLDED)
+    identifier = typed_identifier(text)
+    if clause is not None and identifier is not None:
+        clause["bool"]["should"] += [{"term": {"vat_number": identifier}}, {"term": {"tax_code": identifier}}]
+    return clause
+
+
+def _organization_facet_filters(query: OrganizationQuery) -> dict[str, dict[str, Any]]:
+    return _term_filters({
+        "kind": query.kinds, "status": query.statuses, "districts": query.district,
+        "municipality_codes": query.municipality_code, "ateco_section": query.ateco_section,
+        "ateco_division": query.ateco_division, "size_class": query.size_classes, "schemes": query.schemes,
         "obligated_68": query.obligated_68,
     })  # fmt: skip
+
+
+def _organization_filters(query: OrganizationQuery) -> list[Any]:
+    """The filters that are not facets: they narrow every count too."""
+    filters: list[Any] = []
+    if not query.include_archived:
+        filters.append({"bool": {"must_not": {"term": {"archived": True}}}})
+    if not query.statuses and not query.include_inactive:
+        filters.append({"terms": {"status": ["active", "prospect"]}})
+    if query.near is not None:
+        filters.append(geo_clause(query.near, "locations"))
+    if query.quota_68_uncovered:
+        filters += [{"term": {"obligated_68": True}}, {"term": {"quota_68_covered": False}}]
+    if query.agreement_valid:
+        # A date against a date_range field matches the ranges that contain it.
+        filters.append({"term": {"agreement_periods": query.day.isoformat()}})
+    cutoff = query.contact_cutoff()
+    if cutoff is not None:
+        filters.append({"bool": {"should": [{"range": {"last_contact_on": {"lt": cutoff.isoformat()}}},
+                                            {"bool": {"must_not": {"exists": {"field": "last_contact_on"}}}}],
+                                 "minimum_should_match": 1}})  # fmt: skip
+    return filters
+
+
+def _organization_sort(query: OrganizationQuery) -> list[Any]:
+    if query.sort == "closest" and query.near is not None:
+        return [geo_sort(query.near, "locations"), {"id": "asc"}]
     if query.sort == "name":
-        sort: list[Any] = [{"name.sort": "asc"}, {"id": "asc"}]
-    elif query.sort == "closest" and query.near is not None:
-        sort = [geo_sort(query.near), {"id": "asc"}]
+        sort: list[Any] = [{"name_folded.sort": "asc"}, {"id": "asc"}]
+    elif query.sort == "newest":
+        sort = [{"created_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+    elif query.sort == "last_contact":
+        # Never contacted first, then the longest without contact: who to call next.
+        sort = [{"last_contact_on": {"order": "asc", "missing": "_first"}}, {"id": "asc"}]
     else:
-        sort = ["_score", {"name.sort": "asc"}, {"id": "asc"}]
-    text = text_clause(query.text, ORGANIZATION_TEXT, ORGANIZATION_FOLDED)
-    return _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
-                     facets=ORGANIZATION_FACETS, sort=sort, highlight={"name": {"number_of_fragments": 0}})  # fmt: skip
+        sort = ["_score", {"name_folded.sort": "asc"}, {"id": "asc"}]
+    if query.near is not None:
+        sort.append(geo_sort(query.near, "locations"))
+    return sort
 
 
 # -- people (operators only: PeopleQuery refuses other viewers) ------------------------

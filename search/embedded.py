@@ -9,6 +9,7 @@ text, SQL for filters and facets, Python for distances and ordering.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     or_,
     select,
     text,
@@ -47,8 +49,10 @@ from search.queries import (
     PeopleQuery,
     SearchHit,
     SearchResult,
+    typed_identifier,
 )
 
+log = logging.getLogger(__name__)
 WORD = re.compile(r"\w+", re.UNICODE)
 EARTH_RADIUS_KM = 6371.0
 metadata = MetaData()
@@ -64,10 +68,18 @@ def _timestamp(value: str | None) -> float:
 
 @dataclass(frozen=True)
 class EmbeddedIndex:
+    """One index: a table with the filterable single values as columns, plus a side table
+    (`<table>_values`) with one row per value of each multi-valued field: keywords in
+    `value`, date ranges in `low`/`high`, points in `latitude`/`longitude`."""
+
     name: str
     text_fields: tuple[str, ...]
     columns: dict[str, Any]  # column name -> SQLAlchemy type; values read from the document
+    keyword_lists: tuple[str, ...] = ()  # lists of strings
+    date_ranges: tuple[str, ...] = ()  # lists of {"gte": day, "lte": day}
+    points: str | None = None  # a list of {"lat", "lon"} used for distances instead of "location"
     table: Table = field(init=False)
+    values: Table | None = field(init=False)
 
     def __post_init__(self) -> None:
         table = Table(
@@ -78,10 +90,23 @@ class EmbeddedIndex:
             *[Column(name, type_) for name, type_ in self.columns.items()],
         )  # fmt: skip
         object.__setattr__(self, "table", table)
+        values = None
+        if self.keyword_lists or self.date_ranges or self.points:
+            values = Table(
+                f"{table.name}_values", metadata,
+                Column("doc_id", Integer, nullable=False, index=True), Column("field", String(40), nullable=False),
+                Column("value", String(80)), Column("low", Date), Column("high", Date),
+                Column("latitude", Float), Column("longitude", Float),
+            )  # fmt: skip
+        object.__setattr__(self, "values", values)
 
     @property
     def fts_table(self) -> str:
         return f"{self.table.name}_fts"
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.table] if self.values is None else [self.table, self.values]
 
     def row(self, action: IndexAction) -> dict[str, Any]:
         doc = action.document or {}
@@ -94,6 +119,32 @@ class EmbeddedIndex:
             "search_text": " ".join(str(doc.get(name) or "") for name in self.text_fields),
             "latitude": location.get("lat"), "longitude": location.get("lon"), **values,
         }  # fmt: skip
+
+    def value_rows(self, action: IndexAction) -> list[dict[str, Any]]:
+        doc = action.document or {}
+        empty = {"value": None, "low": None, "high": None, "latitude": None, "longitude": None}
+        rows = []
+        for name in self.keyword_lists:
+            rows += [{**empty, "field": name, "value": str(value)} for value in doc.get(name) or ()]
+        for name in self.date_ranges:
+            rows += [{**empty, "field": name, "low": _date(period.get("gte")), "high": _date(period.get("lte"))}
+                     for period in doc.get(name) or ()]  # fmt: skip
+        if self.points:
+            rows += [{**empty, "field": self.points, "latitude": point["lat"], "longitude": point["lon"]}
+                     for point in doc.get(self.points) or ()]  # fmt: skip
+        return [{"doc_id": action.doc_id, **row} for row in rows]
+
+    def has_value(self, name: str, values: tuple[str, ...] | str) -> Any:
+        """Documents whose list `name` holds any of `values`."""
+        assert self.values is not None
+        wanted = values if isinstance(values, tuple) else (values,)
+        v = self.values.c
+        return self.table.c.id.in_(select(v.doc_id).where(v.field == name, v.value.in_(wanted)))
+
+    def has_range_containing(self, name: str, day: date) -> Any:
+        assert self.values is not None
+        v = self.values.c
+        return self.table.c.id.in_(select(v.doc_id).where(v.field == name, v.low <= day, v.high >= day))
 
 
 INDEXES = {
@@ -109,9 +160,12 @@ INDEXES = {
         EmbeddedIndex(
             "organizations",
             ("name_folded", "body_folded", "municipality_folded", "vat_number", "tax_code"),
-            {"kind": String(40), "status": String(20), "district": String(40), "municipality_code": String(6),
-             "ateco_section": String(1), "ateco_division": String(2), "obligated_68": Boolean,
-             "display_name": String(250)},
+            {"kind": String(40), "status": String(20), "ateco_section": String(1), "ateco_division": String(2),
+             "size_class": String(20), "obligated_68": Boolean, "quota_68_covered": Boolean, "archived": Boolean,
+             "last_contact_on": Date, "created_at": String(40), "display_name": String(250)},
+            keyword_lists=("municipality_codes", "districts", "schemes"),
+            date_ranges=("agreement_periods",),
+            points="locations",
         ),
         EmbeddedIndex(
             "people",
@@ -161,6 +215,7 @@ class EmbeddedBackend:
 
     # -- lifecycle -------------------------------------------------------------
     def ensure_indexes(self) -> None:
+        self._drop_outdated()
         metadata.create_all(self.engine)
         if self.fts:
             with self.engine.begin() as conn:
@@ -171,11 +226,28 @@ class EmbeddedBackend:
                     ))  # fmt: skip
 
     def drop_indexes(self) -> None:
+        for index in INDEXES.values():
+            self._drop(index)
+
+    def _drop(self, index: EmbeddedIndex) -> None:
         with self.engine.begin() as conn:
-            for index in INDEXES.values():
-                if self.fts:
-                    conn.execute(text(f"DROP TABLE IF EXISTS {index.fts_table}"))
-                index.table.drop(conn, checkfirst=True)
+            if self.fts:
+                conn.execute(text(f"DROP TABLE IF EXISTS {index.fts_table}"))
+            for table in index.tables:
+                table.drop(conn, checkfirst=True)
+
+    def _drop_outdated(self) -> None:
+        """Tables from an older definition are dropped: they hold derived data that a reindex rebuilds."""
+        existing = inspect(self.engine)
+        for index in INDEXES.values():
+            for table in index.tables:
+                if not existing.has_table(table.name):
+                    continue
+                found = {column["name"] for column in existing.get_columns(table.name)}
+                if found != set(table.columns.keys()):
+                    log.warning("embedded search index %s is outdated: rebuilt empty, reindex it", index.name)
+                    self._drop(index)
+                    break
 
     def health(self) -> str:
         return "ok"
@@ -197,6 +269,8 @@ class EmbeddedBackend:
 
     def _write(self, conn: Connection, index: EmbeddedIndex, action: IndexAction) -> None:
         conn.execute(delete(index.table).where(index.table.c.id == action.doc_id))
+        if index.values is not None:
+            conn.execute(delete(index.values).where(index.values.c.doc_id == action.doc_id))
         if self.fts:
             conn.execute(text(f"DELETE FROM {index.fts_table} WHERE rowid = :id"), {"id": action.doc_id})
         if action.op == "delete":
@@ -206,6 +280,9 @@ class EmbeddedBackend:
             return
         row = index.row(action)
         conn.execute(insert(index.table).values(**row))
+        value_rows = index.value_rows(action) if index.values is not None else []
+        if value_rows:
+            conn.execute(insert(index.values), value_rows)
         if self.fts:
             conn.execute(text(f"INSERT INTO {index.fts_table}(rowid, search_text) VALUES (:id, :t)"),
                          {"id": action.doc_id, "t": row["search_text"]})  # fmt: skip
@@ -216,7 +293,8 @@ class EmbeddedBackend:
     ) -> int:  # fmt: skip
         spec = INDEXES[index]
         with self.engine.begin() as conn:
-            conn.execute(delete(spec.table))
+            for table in spec.tables:
+                conn.execute(delete(table))
             if self.fts:
                 conn.execute(text(f"DELETE FROM {spec.fts_table}"))
         count = 0
@@ -244,6 +322,12 @@ class EmbeddedBackend:
     def search_organizations(self, query: OrganizationQuery) -> SearchResult:
         return self._run(_organization_plan(query))
 
+    def search_organization_ids(self, query: OrganizationQuery, limit: int) -> tuple[list[int], int]:
+        plan = _organization_plan(query)
+        with self.engine.connect() as conn:
+            matches, _base = self._matches(conn, plan)
+        return [int(candidate.doc["id"]) for candidate in matches[:limit]], len(matches)
+
     def search_people(self, query: PeopleQuery) -> SearchResult:
         return self._run(_people_plan(query))
 
@@ -269,20 +353,9 @@ class EmbeddedBackend:
         return {row[0]: 0.0 for row in conn.execute(select(index.table.c.id).where(condition))}
 
     def _run(self, plan: Plan) -> SearchResult:
-        t = plan.index.table
         with self.engine.connect() as conn:
-            ranks = self._ranks(conn, plan.index, plan.text)
-            base = [t.c.body != "null", *plan.conditions]
-            if ranks is not None:
-                base.append(t.c.id.in_(list(ranks)) if ranks else t.c.id.is_(None))
-            distances = self._within_radius(conn, t, base, plan.near)
-            if distances is not None:
-                # Resolved once: every later query (matches, each facet) is plain SQL.
-                base.append(t.c.id.in_(list(distances)) if distances else t.c.id.is_(None))
-            rows = conn.execute(select(t.c.id, t.c.body).where(*base, *plan.facet_conditions.values())).all()
+            matches, base = self._matches(conn, plan)
             facets = {name: self._facet(conn, plan, name, base) for name in plan.facets}
-        matches = [self._candidate(row, plan, ranks or {}, distances or {}) for row in rows]
-        matches.sort(key=lambda candidate: candidate.key)
         if plan.paging.after is not None:
             after = tuple(plan.paging.after)
             page = [c for c in matches if c.key > after][: plan.paging.per_page]
@@ -291,22 +364,47 @@ class EmbeddedBackend:
         hits = [SearchHit(id=int(c.doc["id"]), source=c.doc, distance_km=c.distance, sort_values=c.key) for c in page]
         return SearchResult(hits=hits, total=len(matches), facets=facets)
 
+    def _matches(self, conn: Connection, plan: Plan) -> tuple[list[_Candidate], list[Any]]:
+        """Every match in order, and the conditions (all but the facets') that facets count under."""
+        t = plan.index.table
+        ranks = self._ranks(conn, plan.index, plan.text)
+        base = [t.c.body != "null", *plan.conditions]
+        if ranks is not None:
+            base.append(t.c.id.in_(list(ranks)) if ranks else t.c.id.is_(None))
+        distances = self._within_radius(conn, plan.index, base, plan.near)
+        if distances is not None:
+            # Resolved once: every later query (matches, each facet) is plain SQL.
+            base.append(t.c.id.in_(list(distances)) if distances else t.c.id.is_(None))
+        rows = conn.execute(select(t.c.id, t.c.body).where(*base, *plan.facet_conditions.values())).all()
+        matches = [self._candidate(row, plan, ranks or {}, distances or {}) for row in rows]
+        matches.sort(key=lambda candidate: candidate.key)
+        return matches, base
+
     @staticmethod
     def _within_radius(
-        conn: Connection, table: Table, base: list[Any], near: GeoFilter | None
+        conn: Connection, index: EmbeddedIndex, base: list[Any], near: GeoFilter | None
     ) -> dict[int, float] | None:
-        """Ids inside the circle with their distance: a bounding box in SQL, the exact circle here."""
+        """Ids inside the circle with their (nearest point's) distance: a bounding box in SQL, the circle here."""
         if near is None:
             return None
+        table = index.table
+        if index.points and index.values is not None:
+            points = index.values
+            source = points.join(table, points.c.doc_id == table.c.id)
+            columns = [points.c.doc_id.label("id"), points.c.latitude, points.c.longitude]
+            base = [*base, points.c.field == index.points]
+        else:
+            points, source = table, table
+            columns = [table.c.id, table.c.latitude, table.c.longitude]
         dlat = near.radius_km / 111.0
         dlon = near.radius_km / (111.0 * max(math.cos(math.radians(near.latitude)), 0.01))
-        box = [table.c.latitude.between(near.latitude - dlat, near.latitude + dlat),
-               table.c.longitude.between(near.longitude - dlon, near.longitude + dlon)]  # fmt: skip
-        found = {}
-        for row in conn.execute(select(table.c.id, table.c.latitude, table.c.longitude).where(*base, *box)):
-            distance = _distance_km(near.latitude, near.longitude, row.latitude, row.longitude)
-            if distance <= near.radius_km:
-                found[row.id] = round(distance, 2)
+        box = [points.c.latitude.between(near.latitude - dlat, near.latitude + dlat),
+               points.c.longitude.between(near.longitude - dlon, near.longitude + dlon)]  # fmt: skip
+        found: dict[int, float] = {}
+        for row in conn.execute(select(*columns).select_from(source).where(*base, *box)):
+            distance = round(_distance_km(near.latitude, near.longitude, row.latitude, row.longitude), 2)
+            if distance <= near.radius_km and distance < found.get(row.id, math.inf):
+                found[row.id] = distance
         return found
 
     @staticmethod
@@ -317,10 +415,19 @@ class EmbeddedBackend:
 
     def _facet(self, conn: Connection, plan: Plan, name: str, base: list[Any]) -> list[Facet]:
         """Counts under every filter but this facet's own, so its other options stay selectable."""
-        column = plan.index.table.c[name]
+        index = plan.index
         others = [cond for other, cond in plan.facet_conditions.items() if other != name]
-        pairs = conn.execute(select(column, func.count()).where(*base, *others, column.is_not(None))
-                             .group_by(column).order_by(func.count().desc(), column)).all()  # fmt: skip
+        if name in index.keyword_lists and index.values is not None:
+            # A document with several values counts once under each of them.
+            v = index.values
+            column, counted = v.c.value, func.count(v.c.doc_id.distinct())
+            query = (select(column, counted).select_from(v.join(index.table, v.c.doc_id == index.table.c.id))
+                     .where(v.c.field == name))  # fmt: skip
+        else:
+            column, counted = index.table.c[name], func.count()
+            query = select(column, counted)
+        pairs = conn.execute(query.where(*base, *others, column.is_not(None))
+                             .group_by(column).order_by(counted.desc(), column)).all()  # fmt: skip
         return [Facet(value=_facet_value(value), count=count) for value, count in pairs]
 
 
@@ -369,23 +476,53 @@ def _opportunity_plan(query: OpportunityQuery) -> Plan:
 def _organization_plan(query: OrganizationQuery) -> Plan:
     index = INDEXES["organizations"]
     t = index.table
-    conditions = [] if query.include_inactive else [t.c.status.in_(["active", "prospect"])]
     facet_conditions = _equals(t, {
-        "kind": query.kinds, "district": query.district, "municipality_code": query.municipality_code,
-        "ateco_section": query.ateco_section, "ateco_division": query.ateco_division,
+        "kind": query.kinds, "status": query.statuses, "ateco_section": query.ateco_section,
+        "ateco_division": query.ateco_division, "size_class": query.size_classes,
         "obligated_68": query.obligated_68,
     })  # fmt: skip
+    for name, values in (("districts", query.district), ("municipality_codes", query.municipality_code),
+                         ("schemes", query.schemes)):  # fmt: skip
+        if values:
+            facet_conditions[name] = index.has_value(name, values)
 
     def sort_key(doc: dict[str, Any], distance: float | None, rank: float) -> tuple[Any, ...]:
-        by_name = (doc.get("display_name") or "", int(doc["id"]))
+        by_name = (doc.get("name_folded") or "", int(doc["id"]))
         if query.sort == "closest":
             return (distance if distance is not None else math.inf, int(doc["id"]))
         if query.sort == "name":
             return by_name
+        if query.sort == "newest":
+            return (-_timestamp(doc.get("created_at")), -int(doc["id"]))
+        if query.sort == "last_contact":
+            contacted = doc.get("last_contact_on")
+            return (contacted is not None, contacted or "", int(doc["id"]))
         return (rank, *by_name)
 
-    return Plan(index, query, query.text, conditions, facet_conditions,
-                ("kind", "district", "ateco_section", "obligated_68", "status"), query.near, sort_key)  # fmt: skip
+    # A typed P.IVA or codice fiscale is looked up alone ("IT 0123…" must not also need "it").
+    text = typed_identifier(query.text) or query.text
+    return Plan(index, query, text, _organization_conditions(query), facet_conditions,
+                ("kind", "districts", "ateco_section", "size_class", "status", "schemes", "obligated_68"),
+                query.near, sort_key)  # fmt: skip
+
+
+def _organization_conditions(query: OrganizationQuery) -> list[Any]:
+    """The filters that are not facets (the same as Elasticsearch's)."""
+    index = INDEXES["organizations"]
+    t = index.table
+    conditions: list[Any] = []
+    if not query.include_archived:
+        conditions.append(or_(t.c.archived.is_(None), t.c.archived.is_(False)))
+    if not query.statuses and not query.include_inactive:
+        conditions.append(t.c.status.in_(["active", "prospect"]))
+    if query.quota_68_uncovered:
+        conditions += [t.c.obligated_68.is_(True), t.c.quota_68_covered.is_(False)]
+    if query.agreement_valid:
+        conditions.append(index.has_range_containing("agreement_periods", query.day))
+    cutoff = query.contact_cutoff()
+    if cutoff is not None:
+        conditions.append(or_(t.c.last_contact_on.is_(None), t.c.last_contact_on < cutoff))
+    return conditions
 
 
 def _people_plan(query: PeopleQuery) -> Plan:

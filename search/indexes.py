@@ -81,8 +81,9 @@ ORGANIZATIONS: dict[str, Any] = {
         "dynamic": "strict",
         "properties": {
             "id": {"type": "long"},
-            "name": {**_TEXT, "fields": {"sort": {"type": "keyword", "ignore_above": 256}}},
-            "name_folded": _FOLDED,
+            "name": _TEXT,
+            # Sorting by the folded, lowercased name puts "Àncora" and "cooperativa" where a reader expects.
+            "name_folded": {**_FOLDED, "fields": {"sort": {"type": "keyword", "ignore_above": 256}}},
             "body": _TEXT,
             "body_folded": _FOLDED,
             "kind": _KEYWORD,
@@ -93,8 +94,21 @@ ORGANIZATIONS: dict[str, Any] = {
             "ateco_section": _KEYWORD,
             "ateco_division": _KEYWORD,
             **_PLACE,
+            # The registered office and every site: what place filters and distances use.
+            "municipality_codes": _KEYWORD,
+            "districts": _KEYWORD,
+            "locations": {"type": "geo_point"},
             "employees": {"type": "integer"},
+            "size_class": _KEYWORD,
             "obligated_68": {"type": "boolean"},
+            "quota_68_covered": {"type": "boolean"},
+            "schemes": _KEYWORD,
+            # Signed agreements' periods: "valid today" is a query on today's date, so the
+            # document never goes stale as days pass.
+            "agreement_periods": {"type": "date_range", "format": "yyyy-MM-dd"},
+            "last_contact_on": {"type": "date"},
+            "archived": {"type": "boolean"},
+            "created_at": {"type": "date"},
             "display_name": {"type": "keyword", "index": False},
             "suggest": {"type": "completion", "analyzer": "it_suggest"},
         },

@@ -6,6 +6,8 @@ well-formed query: no string can break one.
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -84,27 +86,61 @@ class OpportunityQuery(Paging):
         self._check_paging(OPPORTUNITY_SORTS, self.sort, self.near)
 
 
-OrganizationSort = Literal["relevance", "name", "closest"]
-ORGANIZATION_SORTS: tuple[str, ...] = ("relevance", "name", "closest")
+OrganizationSort = Literal["relevance", "name", "closest", "newest", "last_contact"]
+ORGANIZATION_SORTS: tuple[str, ...] = ("relevance", "name", "closest", "newest", "last_contact")
+MAX_MONTHS_WITHOUT_CONTACT = 120
+# A P.IVA (11 digits, maybe written "IT …") or a codice fiscale (16 characters) typed in the query box.
+IDENTIFIER = re.compile(r"(?:IT)?([0-9]{11})|([A-Z0-9]{16})")
+
+
+def typed_identifier(text: str) -> str | None:
+    """The P.IVA or codice fiscale that `text` is, if it is one (spaces ignored)."""
+    match = IDENTIFIER.fullmatch("".join(text.split()).upper()) if len(text) <= 40 else None
+    return (match.group(1) or match.group(2)) if match else None
 
 
 @dataclass(frozen=True)
 class OrganizationQuery(Paging):
-    """The company database. Inactive organisations only when asked for."""
+    """The company database. Inactive organisations only when asked for, archived ones likewise.
+
+    Multi-valued filters (kinds, statuses, size classes, schemes) match any of their values;
+    different filters must all match.
+    """
 
     text: str = ""
     kinds: tuple[str, ...] = ()
-    district: str | None = None
-    municipality_code: str | None = None
-    near: GeoFilter | None = None
+    statuses: tuple[str, ...] = ()  # when given, replaces the include_inactive rule
+    district: str | None = None  # the registered office or any site in this ambito
+    municipality_code: str | None = None  # likewise for one comune
+    near: GeoFilter | None = None  # the office or any site within the circle
     ateco_section: str | None = None
     ateco_division: str | None = None
+    size_classes: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()  # schemes it is willing to host
     obligated_68: bool | None = None
+    quota_68_uncovered: bool = False  # obligated under L. 68/1999 with its quota known to be uncovered
+    agreement_valid: bool = False  # an active agreement whose period includes `today`
+    not_contacted_months: int | None = None  # last contact older than this, or never contacted
     include_inactive: bool = False
+    include_archived: bool = False
     sort: OrganizationSort = "relevance"
+    today: date | None = None
 
     def __post_init__(self) -> None:
+        months = self.not_contacted_months
+        if months is not None and not 1 <= months <= MAX_MONTHS_WITHOUT_CONTACT:
+            raise QueryError("not_contacted_months out of range")
         self._check_paging(ORGANIZATION_SORTS, self.sort, self.near)
+
+    @property
+    def day(self) -> date:
+        return self.today or date.today()
+
+    def contact_cutoff(self) -> date | None:
+        """Organisations last contacted before this day (or never) are "not contacted for N months"."""
+        if self.not_contacted_months is None:
+            return None
+        return _months_before(self.day, self.not_contacted_months)
 
 
 PeopleSort = Literal["relevance", "closest", "newest"]
@@ -140,6 +176,13 @@ class PeopleQuery(Paging):
         born_before = _years_before(today, self.min_age) if self.min_age is not None else None
         born_after = _years_before(today, self.max_age + 1) if self.max_age is not None else None
         return born_after, born_before
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    # 31 March minus one month is the last day of February.
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
 
 
 def _years_before(day: date, years: int) -> date:

@@ -160,3 +160,155 @@ def test_no_user_string_breaks_either_backend(backend, nasty):
     backend.search_organizations(OrganizationQuery(text=nasty))
     backend.search_people(PeopleQuery(viewer_role="operator", text=nasty))
     backend.suggest("opportunities", nasty)
+
+
+# -- the company database list (issue 4): every filter, sort and the export ids -------------
+
+TODAY = date(2026, 3, 15)
+
+
+@pytest.fixture
+def company_database(db_session):
+    """Five organisations that between them exercise every list filter."""
+    from marketplace.models_base import utcnow
+    from marketplace.organizations.models import SizeClass
+    from tests import factories_org_list as more
+
+    melzo = factories.organization(
+        "Officine Melzo S.r.l.", kind=OrganizationKind.SRL, municipality_code="015142", ateco_code="25.62.00",
+        size_class=SizeClass.SMALL, employees=30, obligated_68=True, quota_68_covered=False,
+        last_contact_on=TODAY - timedelta(days=700),
+    )  # fmt: skip
+    more.profile(melzo, "pcto", "hiring")
+    more.agreement(melzo, TODAY - timedelta(days=100), TODAY + timedelta(days=200))
+    coop = factories.organization(
+        "Cooperativa Sociale Il Melograno", kind=OrganizationKind.SOCIAL_COOP_B, municipality_code="015108",
+        size_class=SizeClass.MICRO, employees=8, last_contact_on=TODAY - timedelta(days=10),
+    )  # fmt: skip
+    more.profile(coop, "inclusion_internship", "pcto")
+    more.site(coop, "015221")  # a site in Trezzo sull'Adda
+    more.agreement(coop, TODAY - timedelta(days=500), TODAY - timedelta(days=1))  # expired yesterday
+    association = factories.organization(
+        "Associazione Amici di Cassina", kind=OrganizationKind.ASSOCIATION, municipality_code="015060",
+        status=OrganizationStatus.PROSPECT, obligated_68=True, quota_68_covered=True,
+    )  # fmt: skip
+    more.agreement(association, TODAY - timedelta(days=30), TODAY + timedelta(days=30), status="draft")
+    archived = factories.organization("Officine Archiviate S.n.c.", kind=OrganizationKind.SNC, archived_at=utcnow())
+    inactive = factories.organization("Officine Chiuse S.p.A.", kind=OrganizationKind.SPA,
+                                      status=OrganizationStatus.INACTIVE)  # fmt: skip
+    return {"melzo": melzo, "coop": coop, "association": association, "archived": archived, "inactive": inactive}
+
+
+def org_ids(backend, **fields) -> list[int]:
+    return sorted(ids(backend.search_organizations(OrganizationQuery(today=TODAY, per_page=50, **fields))))
+
+
+def test_organization_list_filters_agree(backend, company_database):
+    orgs = {name: org.id for name, org in company_database.items()}
+    put(backend, "organizations", *company_database.values())
+    assert org_ids(backend) == sorted([orgs["melzo"], orgs["coop"], orgs["association"]])
+    assert org_ids(backend, include_archived=True, include_inactive=True) == sorted(orgs.values())
+    assert org_ids(backend, statuses=("inactive",)) == [orgs["inactive"]]
+    assert org_ids(backend, statuses=("prospect",)) == [orgs["association"]]
+    assert org_ids(backend, kinds=("srl", "association")) == sorted([orgs["melzo"], orgs["association"]])
+    assert org_ids(backend, size_classes=("micro",)) == [orgs["coop"]]
+    assert org_ids(backend, ateco_section="C", ateco_division="25") == [orgs["melzo"]]
+    # Schemes match any of the chosen ones.
+    assert org_ids(backend, schemes=("pcto",)) == sorted([orgs["melzo"], orgs["coop"]])
+    assert org_ids(backend, schemes=("hiring", "inclusion_internship")) == sorted([orgs["melzo"], orgs["coop"]])
+    assert org_ids(backend, schemes=("workshop",)) == []
+    # A site counts for the place filters: the coop's registered office is in Gorgonzola.
+    assert org_ids(backend, district="trezzo") == [orgs["coop"]]
+    assert org_ids(backend, municipality_code="015221") == [orgs["coop"]]
+    assert org_ids(backend, district="cernusco") == sorted([orgs["coop"], orgs["association"]])
+    # Signed and valid today: not the expired one, not the draft.
+    assert org_ids(backend, agreement_valid=True) == [orgs["melzo"]]
+    assert org_ids(backend, quota_68_uncovered=True) == [orgs["melzo"]]
+    assert org_ids(backend, obligated_68=True) == sorted([orgs["melzo"], orgs["association"]])
+    # Never contacted counts as "not contacted for 6 months".
+    assert org_ids(backend, not_contacted_months=6) == sorted([orgs["melzo"], orgs["association"]])
+    assert org_ids(backend, not_contacted_months=24) == [orgs["association"]]
+    combined = org_ids(backend, schemes=("pcto",), agreement_valid=True, not_contacted_months=12, district="melzo")
+    assert combined == [orgs["melzo"]]
+
+
+def test_organization_facets_count_sites_and_schemes(backend, company_database):
+    put(backend, "organizations", *company_database.values())
+    result = backend.search_organizations(OrganizationQuery(today=TODAY, schemes=("hiring",)))
+    facets = {name: {f.value: f.count for f in values} for name, values in result.facets.items()}
+    # The schemes facet ignores its own filter; every other facet counts under it.
+    assert facets["schemes"] == {"pcto": 2, "hiring": 1, "inclusion_internship": 1}
+    assert facets["kind"] == {"srl": 1}
+    everything = backend.search_organizations(OrganizationQuery(today=TODAY))
+    facets = {name: {f.value: f.count for f in values} for name, values in everything.facets.items()}
+    assert facets["districts"] == {"cernusco": 2, "melzo": 1, "trezzo": 1}
+    assert facets["size_class"] == {"small": 1, "micro": 1}
+    assert facets["status"] == {"active": 2, "prospect": 1}
+
+
+def test_agreement_validity_is_decided_on_the_query_day(backend, db_session):
+    from tests import factories_org_list as more
+
+    renewed = factories.organization("Logistica con rinnovo")
+    more.agreement(renewed, date(2025, 1, 1), date(2025, 12, 31))
+    more.agreement(renewed, date(2026, 4, 1), date(2027, 3, 31))  # a gap in between
+    put(backend, "organizations", renewed)
+    for day, expected in ((date(2025, 6, 1), [renewed.id]), (date(2026, 2, 1), []), (date(2026, 4, 1), [renewed.id]),
+                          (date(2027, 3, 31), [renewed.id]), (date(2027, 4, 1), [])):  # fmt: skip
+        found = ids(backend.search_organizations(OrganizationQuery(agreement_valid=True, today=day)))
+        assert found == expected, day
+
+
+def test_organization_sorts(backend, db_session):
+    from datetime import UTC, datetime
+
+    from tests import factories_org_list as more
+
+    def made(year: int) -> datetime:
+        return datetime(year, 1, 1, tzinfo=UTC)
+
+    ancora = factories.organization("Àncora Servizi", municipality_code="015221", created_at=made(2024))
+    beta = factories.organization("beta logistica", municipality_code="015142", created_at=made(2025),
+                                  last_contact_on=date(2025, 5, 1))  # fmt: skip
+    cappa = factories.organization("Cappa Impianti", municipality_code="015221", created_at=made(2023),
+                                   last_contact_on=date(2024, 5, 1))  # fmt: skip
+    more.site(cappa, "015060")  # Cassina de' Pecchi: ~5 km from Gorgonzola, nearer than Melzo
+    put(backend, "organizations", ancora, beta, cappa)
+
+    def order(**fields) -> list[int]:
+        return ids(backend.search_organizations(OrganizationQuery(**fields)))
+
+    # Folded and case-insensitive: "Àncora" before "beta" before "Cappa".
+    assert order(sort="name") == [ancora.id, beta.id, cappa.id]
+    assert order(sort="newest") == [beta.id, ancora.id, cappa.id]
+    assert order(sort="last_contact") == [ancora.id, cappa.id, beta.id]  # never contacted first
+    closest = backend.search_organizations(OrganizationQuery(near=GORGONZOLA, sort="closest"))
+    assert ids(closest) == [cappa.id, beta.id]  # the site in Cassina counts; Trezzo (~13 km) is out
+    assert 3 < closest.hits[0].distance_km < 6
+
+
+def test_export_ids_follow_the_list_order(backend, db_session):
+    rows = [factories.organization(f"Impresa numero {n:02d}") for n in range(12)]
+    put(backend, "organizations", *rows)
+    by_pages = []
+    for page in (1, 2, 3):
+        by_pages += ids(backend.search_organizations(OrganizationQuery(sort="name", per_page=5, page=page)))
+    found, total = backend.search_organization_ids(OrganizationQuery(sort="name"), limit=100)
+    assert found == by_pages and total == 12
+    capped, total = backend.search_organization_ids(OrganizationQuery(sort="name", text="impresa"), limit=7)
+    assert capped == by_pages[:7] and total == 12
+
+
+def test_organizations_by_partita_iva(backend, db_session):
+    org = factories.organization("Trasporti Rapidi", vat_number="01234567897")
+    other = factories.organization("Trasporti Lenti")
+    put(backend, "organizations", org, other)
+    assert ids(backend.search_organizations(OrganizationQuery(text="01234567897"))) == [org.id]
+    assert ids(backend.search_organizations(OrganizationQuery(text="IT 01234567897"))) == [org.id]
+
+
+def test_bad_months_are_refused():
+    with pytest.raises(QueryError):
+        OrganizationQuery(not_contacted_months=0)
+    with pytest.raises(QueryError):
+        OrganizationQuery(not_contacted_months=1000)

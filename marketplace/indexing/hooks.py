@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import event, insert, literal
 from sqlalchemy.orm import Session
 
+from marketplace.agreements.models import Agreement
 from marketplace.candidates.models import CandidateProfile, Person
 from marketplace.indexing.models import SearchOutboxEntry
 from marketplace.indexing.registry import dependent_targets, direct_target
 from marketplace.models_base import utcnow
+from marketplace.organizations.models import InclusionProfile, Organization, Site
 
 CHANGED_KEY = "search_outbox_written"
 
@@ -29,6 +31,34 @@ def _bump_person_for_profile_changes(session: Session, flush_context: Any, insta
             person = profile.person or session.get(Person, profile.person_id)
             if person is not None and person not in session.deleted:
                 person.updated_at = utcnow()
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_organization_for_related_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    # An organisation's document includes its sites, inclusion profile and agreements:
+    # touching the organisation makes its version (and its outbox entry) follow them.
+    touched = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
+    related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement)]
+    changed = {owner for owner in map(_owner_id, related) if owner is not None}
+    # A site removed from `organization.sites` is only deleted (as an orphan) during the flush.
+    changed |= {
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Organization) and obj.id is not None
+        and session.is_modified(obj) and not session.is_modified(obj, include_collections=False)
+    }  # fmt: skip
+    with session.no_autoflush:
+        for organization_id in changed:
+            organization = session.get(Organization, organization_id)
+            if organization is not None and organization not in session.deleted:
+                organization.updated_at = utcnow()
+
+
+def _owner_id(row: Site | InclusionProfile | Agreement) -> int | None:
+    if row.organization_id is not None:
+        return row.organization_id
+    owner = row.__dict__.get("organization")  # set through the relationship, not flushed yet
+    return owner.id if owner is not None else None
 
 
 def _changed(session: Session) -> list[Any]:

@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.agreements.models import Agreement, AgreementStatus
 from marketplace.candidates.models import CandidateProfile, Person
 from marketplace.extensions import db
 from marketplace.opportunities.models import Opportunity, OpportunityStatus
-from marketplace.organizations.models import Organization
+from marketplace.organizations.models import Organization, Site
 from marketplace.territory.models import Municipality
 from search.documents import (
     opportunity_document,
@@ -42,10 +43,40 @@ class IndexedModel:
     searchable: Callable[[Any], bool] = lambda row: True
     # The same rule as `searchable`, in SQL, so full rebuilds skip rows that would be dropped.
     searchable_where: Callable[[], Any] | None = None
+    # Loads, for a batch of rows, what their documents need beyond relationships.
+    attach: Callable[[dict[int, Any]], None] | None = None
 
     def load(self, ids: list[int]) -> dict[int, Any]:
         query = select(self.model).where(self.model.id.in_(ids)).options(*self.load_options)
-        return {row.id: row for row in db.session.scalars(query)}
+        rows = {row.id: row for row in db.session.scalars(query)}
+        if self.attach is not None and rows:
+            self.attach(rows)
+        return rows
+
+
+# An Organization has no relationship to its agreements (they belong to the agreements
+# domain), so a batch load puts them on each row under this name, read once by its document.
+_AGREEMENTS = "_indexed_agreements"
+
+
+def _attach_agreements(rows: dict[int, Any]) -> None:
+    found: dict[int, list[Agreement]] = {doc_id: [] for doc_id in rows}
+    query = select(Agreement).where(
+        Agreement.organization_id.in_(list(rows)), Agreement.status == AgreementStatus.ACTIVE
+    )
+    for agreement in db.session.scalars(query):
+        found[agreement.organization_id].append(agreement)
+    for doc_id, row in rows.items():
+        setattr(row, _AGREEMENTS, found[doc_id])
+
+
+def _organization_document(row: Organization) -> dict[str, Any]:
+    # Popped, so a row indexed again later (same session) never reuses an old list.
+    agreements = row.__dict__.pop(_AGREEMENTS, None)
+    if agreements is None:  # not loaded through IndexedModel.load (a single row)
+        _attach_agreements({row.id: row})
+        agreements = row.__dict__.pop(_AGREEMENTS)
+    return organization_document(row, agreements)
 
 
 _place = selectinload(Opportunity.municipality).selectinload(Municipality.district)
@@ -57,9 +88,11 @@ REGISTRY: dict[str, IndexedModel] = {
         (selectinload(Opportunity.organization), selectinload(Opportunity.sector), _place),
         opportunity_document,
         lambda row: row.version + row.organization.version,
-        lambda: select(Opportunity.id, Opportunity.version + Organization.version)
-        .join(Organization, Opportunity.organization_id == Organization.id)
-        .where(Opportunity.status == OpportunityStatus.PUBLISHED),
+        lambda: (
+            select(Opportunity.id, Opportunity.version + Organization.version)
+            .join(Organization, Opportunity.organization_id == Organization.id)
+            .where(Opportunity.status == OpportunityStatus.PUBLISHED)
+        ),
         opportunity_is_searchable,
         lambda: Opportunity.status == OpportunityStatus.PUBLISHED,
     ),
@@ -69,10 +102,13 @@ REGISTRY: dict[str, IndexedModel] = {
         (
             selectinload(Organization.sector),
             selectinload(Organization.municipality).selectinload(Municipality.district),
+            selectinload(Organization.sites).selectinload(Site.municipality).selectinload(Municipality.district),
+            selectinload(Organization.inclusion_profile),
         ),
-        organization_document,
+        _organization_document,
         lambda row: row.version,
         lambda: select(Organization.id, Organization.version),
+        attach=_attach_agreements,
     ),
     "people": IndexedModel(
         "people",
