@@ -23,21 +23,11 @@ from marketplace.config import Settings
 from marketplace.extensions import db
 from marketplace.mail.models import OutgoingMail
 from tests import factories
+from tests import factories_relations as fr
 from tests.conftest import IsolatedClient, csrf_token, login
+from tests.factories_relations import pdf_bytes
 
 TODAY = date.today()
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A real, small PDF written by pypdf."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 # A Windows executable's first bytes: what a renamed .exe starts with.
@@ -64,33 +54,22 @@ def world(db_session):
     other = factories.partner("Cooperativa Partner Sud")
     org = factories.organization("Officine Adda S.r.l.")
     users = {
-        "candidate": factories.user(Role.CANDIDATE, email="candidato@example.org"),
-        "company": factories.user(Role.COMPANY, email="azienda@example.org", organization_id=org.id),
-        "operator": factories.user(Role.OPERATOR, email="operatore@example.org", partner_id=own.id),
-        "partner_admin": factories.user(Role.PARTNER_ADMIN, email="referente@example.org", partner_id=own.id),
-        "other_admin": factories.user(Role.PARTNER_ADMIN, email="referente-sud@example.org", partner_id=other.id),
-        "admin": factories.user(Role.ADMIN, email="admin@example.org"),
+        "candidate": fr.user(Role.CANDIDATE, "candidato@example.org"),
+        "company": fr.user(Role.COMPANY, "azienda@example.org", organization_id=org.id),
+        "operator": fr.user(Role.OPERATOR, "operatore@example.org", partner_id=own.id),
+        "partner_admin": fr.user(Role.PARTNER_ADMIN, "referente@example.org", partner_id=own.id),
+        "other_admin": fr.user(Role.PARTNER_ADMIN, "referente-sud@example.org", partner_id=other.id),
+        "admin": fr.user(Role.ADMIN, "admin@example.org"),
     }
     return {"own": own, "other": other, "org": org, "users": users}
 
 
-def agreement(org, partner, *, valid_from=None, valid_to=None, status=AgreementStatus.ACTIVE, **fields) -> Agreement:
-    item = Agreement(
-        organization_id=org.id, partner_id=partner.id,
-        kind=fields.pop("kind", AgreementKind.EXTRACURRICULAR_INTERNSHIP),
-        status=status, valid_from=valid_from or TODAY - timedelta(days=100),
-        valid_to=valid_to or TODAY + timedelta(days=300), **fields,
-    )  # fmt: skip
-    db.session.add(item)
-    db.session.flush()
-    return item
+def agreement(org, partner, **fields) -> Agreement:
+    return fr.agreement(org, partner.id, **fields)
 
 
 def as_user(app, world, role):
-    client = app.test_client()
-    if role != "anonymous":
-        assert login(client, world["users"][role].email, factories.PASSWORD).status_code == 302
-    return client
+    return fr.sign_in(app.test_client(), world["users"].get(role))
 
 
 def form_data(client, path, **values):
@@ -414,9 +393,8 @@ def test_upload_keys_cannot_leave_their_folder(app):
 def expiring_world(world):
     own, other = world["own"], world["other"]
     silent = factories.partner("Ente senza referenti")
-    colleague = factories.user(Role.PARTNER_ADMIN, email="collega@example.org", partner_id=own.id)
-    gone = factories.user(Role.PARTNER_ADMIN, email="ex-referente@example.org", partner_id=own.id)
-    gone.is_active_account = False
+    colleague = fr.user(Role.PARTNER_ADMIN, "collega@example.org", partner_id=own.id)
+    fr.user(Role.PARTNER_ADMIN, "ex-referente@example.org", partner_id=own.id, is_active_account=False)
     second = factories.organization("Cooperativa Il Ponte")
     org = world["org"]
     items = {
@@ -472,6 +450,7 @@ def test_the_daily_job_sends_one_digest_per_partner_to_its_partner_admins_once(a
 def test_extending_an_agreement_lets_the_job_warn_again(app, expiring_world):
     soon = expiring_world["items"]["soon"]
     flag_expiring_agreements()
+    db.session.expire_all()  # the job ran in its own session, as it does on a worker
     before = len(mails())
     client = as_user(app, expiring_world, "partner_admin")
     path = f"/banca-dati/convenzioni/{soon.id}/modifica"
@@ -491,6 +470,7 @@ def test_extending_an_agreement_lets_the_job_warn_again(app, expiring_world):
 def test_changing_something_else_keeps_the_warning_sent(app, expiring_world):
     soon = expiring_world["items"]["soon"]
     flag_expiring_agreements()
+    db.session.expire_all()  # the job ran in its own session, as it does on a worker
     client = as_user(app, expiring_world, "partner_admin")
     path = f"/banca-dati/convenzioni/{soon.id}/modifica"
     data = form_data(client, path, kind="extracurricular_internship", reference="A-SOON-bis",
