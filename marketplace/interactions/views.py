@@ -41,9 +41,12 @@ def for_organization(organization_id: int):
         return redirect(url_for(".for_organization", organization_id=organization_id))
     interactions = services.history(organization_id)
     today = date.today()
+    # Rows written before this page existed (imports, demo data) may carry either date alone.
+    known = [organization.last_contact_on, interactions[0].occurred_on if interactions else None]
+    last_contact = max((day for day in known if day is not None), default=None)
     return render_template(
         "interactions/for_organization.html", organization=organization, form=form, interactions=interactions,
-        back_url=organization_record_url(organization_id), today=today,
+        back_url=organization_record_url(organization_id), today=today, last_contact=last_contact,
         can_complete={i.id: services.can_complete(current_user, i) for i in interactions},
         is_open=services.is_open_follow_up, is_overdue=services.is_overdue,
         kind_labels=INTERACTION_KIND_LABELS, outcome_labels=INTERACTION_OUTCOME_LABELS,
