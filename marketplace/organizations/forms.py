@@ -190,13 +190,21 @@ class OrganizationForm(_PublicDataMixin, FlaskForm):
         _l("Codice ATECO"), description=_l("Classificazione ATECO 2025, per esempio 52.10."),
         validators=[Optional(), Length(max=12)],
     )  # fmt: skip
-    status = SelectField(_l("Stato"), choices=[(s.value, label) for s, label in ORGANIZATION_STATUS_LABELS.items()])
-    description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+    status = SelectField(
+        _l("Stato"),
+        choices=[(s.value, label) for s, label in ORGANIZATION_STATUS_LABELS.items()],
+        default=OrganizationStatus.ACTIVE.value,
+    )
+    description = TextAreaField(_l("Descrizione"), description=PUBLIC_FIELD, validators=[Optional(), Length(max=5000)])
     address = StringField(_l("Indirizzo della sede legale"), validators=[Optional(), Length(max=250)])
     municipality_code = SelectField(_l("Comune della sede legale"), default="", validators=[Optional()])
-    website = StringField(_l("Sito web"), validators=[Optional(), Length(max=250)])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(_l("Indirizzo email non valido.")), Length(max=254)])
-    phone = StringField(_l("Telefono"), validators=[Optional(), Length(max=30)])
+    website = StringField(_l("Sito web"), description=PUBLIC_FIELD, validators=[Optional(), Length(max=250)])
+    email = EmailField(
+        _l("Email generale"),
+        description=PUBLIC_FIELD,
+        validators=[Optional(), Email(_l("Indirizzo email non valido.")), Length(max=254)],
+    )
+    phone = StringField(_l("Telefono generale"), description=PUBLIC_FIELD, validators=[Optional(), Length(max=30)])
     employees = WholeNumberField(
         _l("Numero di addetti"),
         validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("Indica un numero da 0 in su."))],

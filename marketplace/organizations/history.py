@@ -144,6 +144,7 @@ class Row:
     occurred_at: datetime
     actor: str | None
     partner: str | None
+    source_key: str
     source: str
     entity_key: str
     entity: str
@@ -218,6 +219,7 @@ def describe(entries: list[AuditEntry]) -> list[Row]:
                 occurred_at=entry.occurred_at,
                 actor=users.get(entry.actor_id) if entry.actor_id else None,
                 partner=partners.get(entry.actor_partner_id) if entry.actor_partner_id else None,
+                source_key=entry.source,
                 source=str(SOURCE_LABELS.get(entry.source, entry.source)),
                 entity_key=entry.entity,
                 entity=str(ENTITY_LABELS.get(entry.entity, entry.entity)),
