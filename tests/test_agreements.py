@@ -22,6 +22,7 @@ from marketplace.common import uploads
 from marketplace.config import Settings
 from marketplace.extensions import db
 from marketplace.mail.models import OutgoingMail
+from marketplace.models_base import utcnow
 from tests import factories
 from tests import factories_relations as fr
 from tests.conftest import IsolatedClient, csrf_token, login
@@ -547,3 +548,33 @@ def test_embedded_mode_saves_an_agreement_and_warns_at_once(tmp_path):
     assert (tmp_path / "files" / "agreements" / key).is_file()
     download = client.get(f"/banca-dati/convenzioni/{saved.id}/documento")
     assert download.status_code == 200 and download.get_data().startswith(b"%PDF-")
+
+
+# -- merged and archived organisations are read-only ---------------------------------------------
+
+
+@pytest.mark.parametrize("frozen_by", ["merged", "archived"])
+def test_no_agreement_is_added_or_changed_on_a_merged_or_archived_organisation(app, world, frozen_by):
+    org = world["org"]
+    existing = agreement(org, world["own"], reference="OLD-1")
+    if frozen_by == "merged":
+        org.merged_into_id = factories.organization("Officine Adda (record principale)").id
+    else:
+        org.archived_at = utcnow()
+    db.session.flush()
+    client = as_user(app, world, "partner_admin")
+    new_path = f"/banca-dati/organizzazioni/{org.id}/convenzioni/nuova"
+    token = csrf_token(client, "/area-personale")
+    posted = client.post(new_path, data={"csrf_token": token, "kind": "pcto", "valid_from": "2025-01-01",
+                                         "valid_to": "2026-01-01", "status": "active"})  # fmt: skip
+    assert posted.status_code == 302
+    edited = client.post(f"/banca-dati/convenzioni/{existing.id}/modifica",
+                         data={"csrf_token": token, "kind": "pcto", "valid_from": "2025-01-01",
+                               "valid_to": "2026-01-01", "status": "terminated"})  # fmt: skip
+    assert edited.status_code == 302
+    assert count_agreements() == 1
+    db.session.refresh(existing)
+    assert existing.status == AgreementStatus.ACTIVE
+    page = client.get(f"/banca-dati/organizzazioni/{org.id}/convenzioni").get_data(as_text=True)
+    assert ("stata unita a un" in page) if frozen_by == "merged" else ("archiviata" in page)
+    assert new_path not in page and "OLD-1" in page  # still readable, no way to add

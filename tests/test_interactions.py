@@ -411,3 +411,20 @@ def test_the_relationship_pages_have_no_serious_accessibility_violations(app, co
     finally:
         server.shutdown()
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("frozen_by", ["merged", "archived"])
+def test_no_interaction_is_logged_on_a_merged_or_archived_organisation(app, world, frozen_by):
+    org = world["org"]
+    if frozen_by == "merged":
+        org.merged_into_id = world["elsewhere"].id
+    else:
+        org.archived_at = utcnow()
+    db.session.flush()
+    client = as_user(app, world, "operator")
+    response = client.post(history_path(org), data=log_data(client, org))
+    assert response.status_code == 302
+    assert count_interactions() == 0
+    page = client.get(history_path(org)).get_data(as_text=True)
+    assert "Registra il contatto" not in page
+    assert ("stata unita a un" in page) if frozen_by == "merged" else ("archiviata" in page)

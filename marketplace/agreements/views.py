@@ -32,6 +32,15 @@ def organization_record_url(organization_id: int) -> str:
     return url_for("organizations.page", organization_id=organization_id)
 
 
+def frozen_reason(organization: Organization) -> str | None:
+    """Why nothing new may be recorded on this organisation, if so: merged and archived records are read-only."""
+    if organization.merged_into_id is not None:
+        return _("Questa organizzazione è stata unita a un'altra: registra convenzioni e contatti su quella.")
+    if organization.archived_at is not None:
+        return _("Questa organizzazione è archiviata: ripristinala per aggiungere convenzioni o contatti.")
+    return None
+
+
 def _organization_or_404(organization_id: int) -> Organization:
     organization = organizations.get(organization_id)
     if organization is None:
@@ -83,7 +92,8 @@ def for_organization(organization_id: int):
     ]
     return render_template(
         "agreements/for_organization.html", organization=organization, rows=rows,
-        can_create=services.can_create(current_user), back_url=organization_record_url(organization_id),
+        can_create=services.can_create(current_user), frozen=frozen_reason(organization),
+        back_url=organization_record_url(organization_id),
         kind_labels=AGREEMENT_KIND_LABELS, state_labels=services.STATE_LABELS,
     )  # fmt: skip
 
@@ -94,6 +104,9 @@ def create(organization_id: int):
     organization = _organization_or_404(organization_id)
     if not services.can_create(current_user):
         abort(403)
+    if (reason := frozen_reason(organization)) is not None:
+        flash(reason, "warning")
+        return redirect(url_for(".for_organization", organization_id=organization_id))
     form = _form()
     if form.validate_on_submit():
         ok, document = _checked_document(form)
@@ -113,6 +126,9 @@ def edit(agreement_id: int):
     agreement = _agreement_or_404(agreement_id)
     if not services.can_edit(current_user, agreement):
         abort(403)
+    if (reason := frozen_reason(agreement.organization)) is not None:
+        flash(reason, "warning")
+        return redirect(url_for(".for_organization", organization_id=agreement.organization_id))
     form = _form(obj=agreement)
     if form.validate_on_submit():
         ok, document = _checked_document(form)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace.access import roles
 from marketplace.accounts.models import Role
-from marketplace.agreements.views import organization_record_url
+from marketplace.agreements.views import frozen_reason, organization_record_url
 from marketplace.extensions import db
 from marketplace.interactions import services
 from marketplace.interactions.forms import FollowUpDoneForm, InteractionForm
@@ -33,6 +33,10 @@ def _organization_or_404(organization_id: int) -> Organization:
 @roles(Role.OPERATOR, Role.PARTNER_ADMIN)
 def for_organization(organization_id: int):
     organization = _organization_or_404(organization_id)
+    frozen = frozen_reason(organization)
+    if frozen is not None and request.method == "POST":
+        flash(frozen, "warning")
+        return redirect(url_for(".for_organization", organization_id=organization_id))
     form = InteractionForm(contacts=services.contacts_of(organization_id))
     if form.validate_on_submit():
         services.log(organization, form.values(), author=current_user)
@@ -46,7 +50,7 @@ def for_organization(organization_id: int):
     last_contact = max((day for day in known if day is not None), default=None)
     return render_template(
         "interactions/for_organization.html", organization=organization, form=form, interactions=interactions,
-        back_url=organization_record_url(organization_id), today=today, last_contact=last_contact,
+        back_url=organization_record_url(organization_id), today=today, last_contact=last_contact, frozen=frozen,
         can_complete={i.id: services.can_complete(current_user, i) for i in interactions},
         is_open=services.is_open_follow_up, is_overdue=services.is_overdue,
         kind_labels=INTERACTION_KIND_LABELS, outcome_labels=INTERACTION_OUTCOME_LABELS,
