@@ -406,3 +406,46 @@ def test_public_page_shows_public_data_and_never_internal_fields(app, world):
     for hidden in ("Ornella Vanoni", "referente.privato@example.org", "+393339876543", SECRET, "68/1999",
                    "Nota interna", PIVA_A, "addetti", "SIL Martesana"):  # fmt: skip
         assert hidden not in page, hidden
+
+
+# -- no input breaks a page ----------------------------------------------------------------
+
+GARBAGE = ("\x00", "x" * 6000, "'; DROP TABLE organizations; --", "<script>alert(1)</script>", "🙂" * 300, "-1e309")
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_in_every_field_of_every_form_never_causes_an_error_page(app, world, value):
+    site = services.save_site(world.org, None, {"address": "Via A 1", "municipality_code": MELZO})
+    contact = services.save_contact(world.org, None, {"full_name": "Gino Riva"})
+    db.session.commit()
+    fields = (
+        "name", "kind", "vat_number", "tax_code", "ateco_code", "status", "description", "address", "municipality_code",
+        "website", "email", "phone", "employees", "size_class", "obligated_68", "quota_68_covered", "version", "label",
+        "postal_code", "latitude", "longitude", "full_name", "job_title", "preferred_channel", "consent_to_contact",
+        "schemes", "capacity", "tutor_available", "premises_access", "accessibility_notes", "languages",
+        "recruiting_sectors", "recruiting_roles", "body",
+    )  # fmt: skip
+    data = dict.fromkeys(fields, value)
+    staff = client_for(app, world, "partner_admin")
+    company = client_for(app, world, "company_own")
+    forms = [
+        (staff, "/banca-dati/organizzazioni/nuova"),
+        (staff, f"{base(world)}/modifica"),
+        (staff, f"{base(world)}/sedi/nuova"),
+        (staff, f"{base(world)}/sedi/{site.id}"),
+        (staff, f"{base(world)}/referenti/nuovo"),
+        (staff, f"{base(world)}/referenti/{contact.id}"),
+        (staff, f"{base(world)}/profilo-inclusione"),
+        (staff, f"{base(world)}/note"),
+        (company, f"/organizzazioni/{world.org.id}/gestione/dati"),
+        (company, f"/organizzazioni/{world.org.id}/gestione/sedi/nuova"),
+    ]
+    statuses = {path: post_form(client, path, data).status_code for client, path in forms}
+    assert all(status in (200, 302) for status in statuses.values()), statuses
+    assert all("\x00" not in note.body for note in db.session.query(PartnerNote))
+
+
+def test_control_characters_are_dropped_from_saved_text(app, world):
+    client = client_for(app, world, "partner_admin")
+    assert post_form(client, f"{base(world)}/note", {"body": "Richiamare\x00 a\x07 settembre"}).status_code == 302
+    assert db.session.query(PartnerNote).one().body == "Richiamare a settembre"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from marketplace.opportunities.models import OpportunityStatus
@@ -370,3 +371,16 @@ def test_merged_record_shows_a_banner_and_its_public_page_leads_to_the_survivor(
     response = app.test_client().get(f"/organizzazioni/{world.org.id}")
     assert response.status_code == 301
     assert response.headers["Location"].endswith(f"/organizzazioni/{world.other_org.id}")
+
+
+def test_a_save_racing_another_one_is_refused_by_the_row_version_and_the_session_stays_usable(world):
+    # Another request bumps the row after this one read it (the identity map still holds version 1).
+    db.session.connection().execute(
+        text("UPDATE organizations SET version = version + 1, name = 'Salvato prima' WHERE id = :id"),
+        {"id": world.org.id},
+    )
+    with pytest.raises(services.StaleRecord):
+        services.update(world.org, {"name": "Salvato dopo"}, expected_version=world.org.version)
+    name = db.session.scalar(select(Organization.name).where(Organization.id == world.org.id))
+    assert name == "Salvato prima"
+    assert audit_rows(world.org.id, action="update", field="name") == []

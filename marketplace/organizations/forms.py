@@ -69,6 +69,25 @@ MAX_ROLES = 30
 MAX_ROLE_LENGTH = 120
 
 
+# C0 control characters other than tab and newlines: PostgreSQL refuses NUL in text, and none belong in a form.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value: Any) -> Any:
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class RecordForm(FlaskForm):
+    """Base of this module's forms: every text input is cleaned of control characters."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, StringField):
+                filters = (*unbound_field.kwargs.get("filters", ()), without_control_characters)
+                options = {**options, "filters": filters}
+            return unbound_field.bind(form=form, **options)
+
+
 class WholeNumberField(IntegerField):
     """An integer field whose parse error is a plain Italian sentence (WTForms' own reads oddly)."""
 
@@ -170,7 +189,7 @@ class _PublicDataMixin:
         }
 
 
-class OrganizationForm(_PublicDataMixin, FlaskForm):
+class OrganizationForm(_PublicDataMixin, RecordForm):
     """The whole shared record, for partner_admins and admins."""
 
     name = StringField(_l("Ragione sociale"), validators=[DataRequired(REQUIRED), Length(max=250)])
@@ -314,7 +333,7 @@ class OrganizationForm(_PublicDataMixin, FlaskForm):
         return values
 
 
-class CompanyProfileForm(_PublicDataMixin, FlaskForm):
+class CompanyProfileForm(_PublicDataMixin, RecordForm):
     """What a company user may change about its own organisation."""
 
     description = TextAreaField(
@@ -369,7 +388,7 @@ def _coordinate(field: Field, bounds: tuple[float, float]) -> float | None:
     return value
 
 
-class SiteForm(FlaskForm):
+class SiteForm(RecordForm):
     label = StringField(
         _l("Nome della sede"), description=_l("Per esempio: magazzino, negozio di Melzo."),
         validators=[Optional(), Length(max=120)],
@@ -417,7 +436,7 @@ class SiteForm(FlaskForm):
         }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(RecordForm):
     full_name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     job_title = StringField(_l("Ruolo"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(_l("Indirizzo email non valido.")), Length(max=254)])
@@ -463,7 +482,7 @@ def _split_lines(text: str | None) -> list[str]:
     return list(seen)
 
 
-class InclusionProfileForm(FlaskForm):
+class InclusionProfileForm(RecordForm):
     schemes = CheckboxListField(
         _l("Percorsi che può ospitare"), choices=[(s.value, label) for s, label in HOSTING_SCHEME_LABELS.items()]
     )
@@ -543,7 +562,7 @@ class InclusionProfileForm(FlaskForm):
         }
 
 
-class NoteForm(FlaskForm):
+class NoteForm(RecordForm):
     body = TextAreaField(
         _l("Nuova nota"),
         description=_l("La leggono solo gli operatori e i referenti del tuo ente."),
@@ -551,5 +570,5 @@ class NoteForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(RecordForm):
     """A button that changes something (archive, restore, delete): only its CSRF token is checked."""

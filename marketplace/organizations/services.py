@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -184,10 +185,14 @@ def create(values: dict[str, Any], *, user_id: int | None, partner_id: int | Non
 
 def create_checked(values: dict[str, Any], *, user_id: int | None, partner_id: int | None) -> Organization:
     """Create from a form: refuses identifiers another organisation already holds."""
-    existing = conflicting_organization(values.get("vat_number"), values.get("tax_code"))
-    if existing is not None:
-        raise DuplicateIdentifier(existing)
-    return create(values, user_id=user_id, partner_id=partner_id)
+    _refuse_taken_identifiers(values.get("vat_number"), values.get("tax_code"), exclude_id=None)
+    try:
+        # A savepoint, so that losing a race for the same P.IVA leaves the session usable.
+        with db.session.begin_nested():
+            return create(values, user_id=user_id, partner_id=partner_id)
+    except IntegrityError:
+        _refuse_taken_identifiers(values.get("vat_number"), values.get("tax_code"), exclude_id=None)
+        raise
 
 
 def update(organization: Organization, values: dict[str, Any], *, expected_version: int | None) -> list[str]:
@@ -198,22 +203,29 @@ def update(organization: Organization, values: dict[str, Any], *, expected_versi
     """
     if expected_version is None or organization.version != expected_version:
         raise StaleRecord()
-    if "vat_number" in values or "tax_code" in values:
-        existing = conflicting_organization(
-            values.get("vat_number", organization.vat_number),
-            values.get("tax_code", organization.tax_code),
-            exclude_id=organization.id,
-        )
-        if existing is not None:
-            raise DuplicateIdentifier(existing)
-    changed = apply_values(organization, values)
-    _drop_meaningless_quota(organization)
+    identifiers_given = "vat_number" in values or "tax_code" in values
+    vat_number = values.get("vat_number", organization.vat_number)
+    tax_code = values.get("tax_code", organization.tax_code)
+    if identifiers_given:
+        _refuse_taken_identifiers(vat_number, tax_code, exclude_id=organization.id)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            changed = apply_values(organization, values)
+            _drop_meaningless_quota(organization)
     except StaleDataError:
         # Saved by someone else between our read and this write (the ORM checks the version).
         raise StaleRecord() from None
+    except IntegrityError:
+        if identifiers_given:
+            _refuse_taken_identifiers(vat_number, tax_code, exclude_id=organization.id)
+        raise
     return changed
+
+
+def _refuse_taken_identifiers(vat_number: str | None, tax_code: str | None, *, exclude_id: int | None) -> None:
+    existing = conflicting_organization(vat_number, tax_code, exclude_id=exclude_id)
+    if existing is not None:
+        raise DuplicateIdentifier(existing)
 
 
 def _drop_meaningless_quota(organization: Organization) -> None:

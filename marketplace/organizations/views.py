@@ -234,8 +234,6 @@ def _save_record(organization: Organization, form: OrganizationForm | CompanyPro
     try:
         services.update(organization, form.values(), expected_version=form.expected_version())
     except services.StaleRecord:
-        if not db.session.is_active:
-            db.session.rollback()
         flash(
             _(
                 "Questa scheda è stata modificata da un altro utente mentre la compilavi: le tue modifiche "
