@@ -384,3 +384,35 @@ def test_a_save_racing_another_one_is_refused_by_the_row_version_and_the_session
     name = db.session.scalar(select(Organization.name).where(Organization.id == world.org.id))
     assert name == "Salvato prima"
     assert audit_rows(world.org.id, action="update", field="name") == []
+
+
+def test_losing_a_race_for_the_same_piva_names_the_winner_instead_of_failing(app, committed, settings):
+    import threading
+    import time
+
+    from sqlalchemy import create_engine
+
+    # Another request inserts the same P.IVA and commits while this one is already writing.
+    other = create_engine(settings.database_url).connect()
+    other.execute(
+        text("INSERT INTO organizations (name, kind, vat_number, status, obligated_68, version, created_at, updated_at)"
+             " VALUES ('Arrivata prima', 'srl', :vat, 'active', false, 1, now(), now())"),
+        {"vat": PIVA_B},
+    )  # fmt: skip
+    committer = threading.Timer(0.5, other.commit)
+    committer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(services.DuplicateIdentifier) as refused:
+            services.create_checked(
+                {"name": "Arrivata dopo", "kind": OrganizationKind.SRL, "vat_number": PIVA_B},
+                user_id=None,
+                partner_id=None,
+            )
+    finally:
+        committer.join()
+        other.close()
+    assert time.monotonic() - started >= 0.4  # it really waited on the other transaction's row
+    assert refused.value.existing.name == "Arrivata prima"
+    # The session is still usable after the failed insert.
+    assert db.session.scalar(select(Organization.name).where(Organization.vat_number == PIVA_B)) == "Arrivata prima"
