@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from marketplace.extensions import db
 from marketplace.opportunities.models import OpportunityStatus
 from marketplace.organizations import services
-from marketplace.organizations.models import Organization, OrganizationKind, SizeClass
+from marketplace.organizations.models import Organization, OrganizationKind, OrganizationStatus, SizeClass
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories_organization_record import (
@@ -416,3 +416,17 @@ def test_losing_a_race_for_the_same_piva_names_the_winner_instead_of_failing(app
     assert refused.value.existing.name == "Arrivata prima"
     # The session is still usable after the failed insert.
     assert db.session.scalar(select(Organization.name).where(Organization.vat_number == PIVA_B)) == "Arrivata prima"
+
+
+def test_record_pages_render_in_english_too(app, world):
+    services.save_inclusion_profile(world.org, {"languages": ["ar"], "schemes": ["hiring"]})
+    services.update(world.org, {"status": OrganizationStatus.INACTIVE}, expected_version=world.org.version)
+    client = client_for(app, world, "admin")
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    for path in ("", "/modifica", "/sedi", "/profilo-inclusione", "/note", "/registro"):
+        response = client.get(f"/banca-dati/organizzazioni/{world.org.id}{path}")
+        assert response.status_code == 200, path
+        assert '<html lang="en">' in text_of(response), path
+    # Language names come from the locale's own data, not from Italian msgids.
+    assert "Arabic" in text_of(client.get(f"/banca-dati/organizzazioni/{world.org.id}"))
