@@ -85,6 +85,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.organizations.list_views import bp as organization_list_bp
 
     app.register_blueprint(organization_list_bp)
+    # Spreadsheet imports of organisations.
+    from marketplace.imports.views import bp as imports_bp
+
+    app.register_blueprint(imports_bp)
 
 
 def _init_services(app: Flask) -> None:
