@@ -16,6 +16,7 @@ from marketplace.indexing.registry import REGISTRY
 from marketplace.indexing.services import action_for
 from marketplace.models_base import utcnow
 from marketplace.organizations.models import (
+    COMPANY_KINDS,
     OrganizationKind,
     OrganizationStatus,
     SavedFilter,
@@ -384,3 +385,61 @@ def test_organization_version_moves_with_sites_profiles_and_agreements(db_sessio
     assert bumped(lambda: db_session.delete(agreement))
     document = action_for(REGISTRY["organizations"], org.id, org).document
     assert document["schemes"] == ["hiring", "pcto"] and document["agreement_periods"] == []
+
+
+# -- embedded mode and demo data ------------------------------------------------------------
+
+
+def test_embedded_mode_serves_the_list_from_demo_data(tmp_path):
+    """`make run`: SQLite, embedded search, demo data with legal forms, profiles, agreements, contacts."""
+    from flask_migrate import upgrade
+    from sqlalchemy import func
+
+    from marketplace import create_app
+    from marketplace.agreements.models import Agreement
+    from marketplace.config import Settings
+    from marketplace.demo import DEMO_PASSWORD, seed_demo
+    from marketplace.demo.accounts import OPERATOR_EMAIL
+    from marketplace.extensions import db
+    from marketplace.indexing.services import reindex
+    from marketplace.organizations.models import Contact, InclusionProfile, Organization, Site
+    from marketplace.territory.services import load_all
+    from tests.conftest import IsolatedClient
+
+    settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+                                  "INSTANCE_PATH": str(tmp_path)})  # fmt: skip
+    settings.secret_key = "embedded-list"
+    app = create_app({"TESTING": True}, settings=settings)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        load_all()
+        seed_demo(db.session, scale=200, seed=11)
+        db.session.commit()
+        assert reindex("organizations") == 50
+        kinds = set(db.session.scalars(select(Organization.kind)))
+        assert {OrganizationKind.SRL, OrganizationKind.SOCIAL_COOP_B} <= kinds and len(kinds & COMPANY_KINDS) >= 3
+        assert db.session.scalar(select(func.count()).where(Organization.size_class.is_(None))) == 0
+        assert db.session.scalar(select(func.count()).where(Organization.quota_68_covered.is_(False))) >= 1
+        for model in (Site, Contact, InclusionProfile, Agreement):
+            assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
+        phones = [p for p in db.session.scalars(select(Contact.phone)) if p]
+        assert phones and all(p.startswith("+39") and p[1:].isdigit() for p in phones)
+        listed_with_agreement = db.session.scalar(
+            select(func.count(Organization.id.distinct()))
+            .join(Agreement, Agreement.organization_id == Organization.id)
+            .where(Agreement.status == "active", Agreement.valid_from <= TODAY, Agreement.valid_to >= TODAY,
+                   Organization.status != "inactive", Organization.archived_at.is_(None))
+        )  # fmt: skip
+    assert listed_with_agreement > 0
+    client = app.test_client()
+    assert login(client, OPERATOR_EMAIL, DEMO_PASSWORD).status_code == 302
+    everything = client.get(f"{LIST}?status=active&status=prospect&status=inactive&archived=1")
+    assert everything.status_code == 200 and "50 organizzazioni trovate" in everything.get_data(as_text=True)
+    with_agreement = client.get(f"{LIST}?agreement=1").get_data(as_text=True)
+    assert f"{listed_with_agreement} organizzazion" in with_agreement and "Convenzione valida fino al" in with_agreement
+    for params in ("scheme=pcto", "comune=015108&km=10&sort=closest", "l68=1", "months=6&sort=last_contact",
+                   "q=cooperativa", "size=micro&kind=srl"):  # fmt: skip
+        assert client.get(f"{LIST}?{params}").status_code == 200, params
+    export = client.get(f"{LIST}/export.csv?scheme=pcto")
+    assert export.status_code == 200 and len(csv_rows(export)) >= 2

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Partner, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.agreements.models import Agreement
 from marketplace.applications.models import Application
 from marketplace.candidates.models import CandidateProfile, Person
-from marketplace.demo import accounts, applications, opportunities, organizations, people
+from marketplace.demo import accounts, applications, company_database, opportunities, organizations, people
 from marketplace.demo.context import DemoContext, insert_rows
 from marketplace.opportunities.models import Opportunity
-from marketplace.organizations.models import Organization
+from marketplace.organizations.models import Contact, InclusionProfile, Organization, Site
 from marketplace.territory.models import District
 
 MAX_SCALE = 1_000_000
@@ -38,6 +39,10 @@ class DemoSummary:
     partners: int = 0
     users: int = 0
     organizations: int = 0
+    sites: int = 0
+    contacts: int = 0
+    inclusion_profiles: int = 0
+    agreements: int = 0
     opportunities: int = 0
     people: int = 0
     profiles: int = 0
@@ -53,6 +58,10 @@ class DemoSummary:
             "partners": self.partners,
             "users": self.users,
             "organizations": self.organizations,
+            "sites": self.sites,
+            "contacts": self.contacts,
+            "inclusion_profiles": self.inclusion_profiles,
+            "agreements": self.agreements,
             "opportunities": self.opportunities,
             "people": self.people,
             "profiles": self.profiles,
@@ -64,8 +73,14 @@ def demo_data_present(session: Session) -> bool:
     return session.scalar(select(User.id).where(User.email == accounts.ADMIN_EMAIL)) is not None
 
 
-def seed_demo(session: Session, *, scale: int = 200, seed: int = 2026, today: date | None = None) -> DemoSummary:
+def seed_demo(
+    session: Session, *, scale: int = 200, seed: int = 2026, today: date | None = None,
+    organization_count: int | None = None,
+) -> DemoSummary:  # fmt: skip
     """Generate `scale` opportunities and proportional organisations, people and applications.
+
+    `organization_count` overrides how many organisations (the company-database benchmark
+    wants 50k of them without 200k opportunities).
 
     The territory (districts, comuni, ATECO sectors) must already be loaded. The same
     seed, scale and `today` give the same data, except password salts and session
@@ -80,7 +95,7 @@ def seed_demo(session: Session, *, scale: int = 200, seed: int = 2026, today: da
     summary = DemoSummary()
     users = accounts.UserRows(ctx, hash_password(accounts.DEMO_PASSWORD))  # hashed once for every account
     seeding = _Seeding(session, ctx, users, summary)
-    seeding.add_partners_and_organizations(organizations.organization_count(scale))
+    seeding.add_partners_and_organizations(organization_count or organizations.organization_count(scale))
     seeding.add_staff()
     seeding.add_people(people.people_count(scale))
     published = seeding.add_opportunities(scale)
@@ -114,6 +129,13 @@ class _Seeding:
         rows, self.org_plans = organizations.build_organizations(self.ctx, count, self.partner_ids)
         self.org_ids = insert_rows(self.session, Organization, rows, returning=True)
         self.summary.partners, self.summary.organizations = len(self.partner_ids), len(self.org_ids)
+        related = company_database.build_company_database(self.ctx, self.org_ids, rows, self.org_plans,
+                                                          self.partner_ids)  # fmt: skip
+        for model, related_rows in ((Site, related.sites), (Contact, related.contacts),
+                                    (InclusionProfile, related.profiles), (Agreement, related.agreements)):  # fmt: skip
+            insert_rows(self.session, model, related_rows)
+        self.summary.sites, self.summary.contacts = len(related.sites), len(related.contacts)
+        self.summary.inclusion_profiles, self.summary.agreements = len(related.profiles), len(related.agreements)
 
     def add_staff(self) -> None:
         staff_ids = insert_rows(self.session, User, accounts.staff_rows(self.users, self.partner_ids), returning=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from stdnum.it import iva
@@ -11,7 +12,13 @@ from marketplace.demo import content, writing
 from marketplace.demo.codes import partita_iva
 from marketplace.demo.content import Line, Theme
 from marketplace.demo.context import DemoContext
-from marketplace.organizations.models import OrganizationKind, OrganizationStatus
+from marketplace.organizations.models import (
+    OBLIGATION_68_THRESHOLD,
+    OrganizationKind,
+    OrganizationStatus,
+    SizeClass,
+    size_class_for,
+)
 
 # The first organisations cover every kind, so even the smallest demo shows them all.
 # The very first is a type-B cooperative: it hosts every kind of opportunity plausibly,
@@ -38,6 +45,27 @@ _EMPLOYEES = {  # (low, high) ranges with weights, by kind
 }
 
 
+# A company's legal form follows its size: a ditta individuale is small, an S.p.A. rarely is.
+# The keys are the suffixes of its name ("" is a ditta individuale).
+_LEGAL_FORMS = {
+    SizeClass.MICRO: content.weights("S.r.l.:44 | S.r.l.s.:12 | S.n.c.:12 | S.a.s.:10 | :22"),
+    SizeClass.SMALL: content.weights("S.r.l.:66 | S.n.c.:10 | S.a.s.:8 | S.p.A.:6 | Soc. cons. a r.l.:4 | :6"),
+    SizeClass.MEDIUM: content.weights("S.r.l.:55 | S.p.A.:38 | Soc. cons. a r.l.:7"),
+    SizeClass.LARGE: content.weights("S.r.l.:30 | S.p.A.:70"),
+}
+_KIND_OF_LEGAL_FORM = {
+    "S.r.l.": OrganizationKind.SRL,
+    "S.r.l.s.": OrganizationKind.SRL,
+    "S.n.c.": OrganizationKind.SNC,
+    "S.a.s.": OrganizationKind.SAS,
+    "S.p.A.": OrganizationKind.SPA,
+    "Soc. cons. a r.l.": OrganizationKind.COMPANY,  # a consortium: "altra impresa"
+    "": OrganizationKind.SOLE_PROPRIETORSHIP,
+}
+# Of the employers obliged by L. 68/1999: quota covered, not covered, not known to the network.
+_QUOTA_68 = ((True, 60), (False, 28), (None, 12))
+
+
 @dataclass(frozen=True)
 class OrganizationPlan:
     """What later builders need to know about an organisation besides its row."""
@@ -49,6 +77,8 @@ class OrganizationPlan:
     municipality_code: str
     ateco_code: str
     obligated_68: bool
+    employees: int
+    status: OrganizationStatus
 
 
 def organization_count(scale: int) -> int:
@@ -94,6 +124,23 @@ def _municipality(ctx: DemoContext, index: int) -> str:
     return ctx.territory.pick(ctx.rng)
 
 
+def _quota_covered(ctx: DemoContext) -> bool | None:
+    values, weights = zip(*_QUOTA_68, strict=True)
+    return ctx.rng.choices(values, weights=weights)[0]
+
+
+def _last_contact(ctx: DemoContext, status: OrganizationStatus) -> date | None:
+    """Most active organisations were contacted lately, prospects mostly never, inactive ones long ago."""
+    rng = ctx.rng
+    if status == OrganizationStatus.PROSPECT:
+        return ctx.today - timedelta(days=rng.randint(5, 400)) if rng.random() < 0.15 else None
+    if status == OrganizationStatus.INACTIVE:
+        return ctx.today - timedelta(days=rng.randint(300, 1500)) if rng.random() < 0.5 else None
+    if rng.random() < 0.2:
+        return None
+    return ctx.today - timedelta(days=int(rng.random() ** 2 * 1000))  # skewed towards recent
+
+
 def build_organizations(
     ctx: DemoContext, count: int, partner_ids: list[int]
 ) -> tuple[list[dict[str, Any]], list[OrganizationPlan]]:
@@ -102,19 +149,25 @@ def build_organizations(
     rows: list[dict[str, Any]] = []
     plans: list[OrganizationPlan] = []
     for index in range(count):
-        kind = (
+        family = (
             _FIRST_KINDS[index]
             if index < len(_FIRST_KINDS)
             else writing.weighted(rng, content.ORGANIZATION_KIND_WEIGHTS)
         )
-        theme = ctx.themes[writing.weighted(rng, content.THEMES_BY_ORGANIZATION_KIND[kind])]
+        theme = ctx.themes[writing.weighted(rng, content.THEMES_BY_ORGANIZATION_KIND[family])]
         line = rng.choice(theme.lines)
         code = _municipality(ctx, index)
         comune = ctx.territory.names[code]
-        name = writing.organization_name(rng, fake, kind, line, comune)
-        employees = _employees(ctx, kind)
-        obligated = employees >= 15
-        if kind == "association":
+        employees = _employees(ctx, family)
+        size_class = size_class_for(employees)
+        kind = OrganizationKind(family)
+        legal_form = None
+        if family == "company":
+            legal_form = writing.weighted(rng, _LEGAL_FORMS[size_class])
+            kind = _KIND_OF_LEGAL_FORM[legal_form]
+        name = writing.organization_name(rng, fake, family, line, comune, legal_form)
+        obligated = employees >= OBLIGATION_68_THRESHOLD
+        if family == "association":
             tax_code = numbers.new(non_commercial=True)
             vat = numbers.new() if rng.random() < 0.3 else None
         else:
@@ -127,17 +180,20 @@ def build_organizations(
         rows.append(
             {
                 "name": name[:250],
-                "kind": OrganizationKind(kind),
+                "kind": kind,
                 "vat_number": vat,
                 "tax_code": tax_code,
                 "ateco_code": ateco,
                 "municipality_code": code,
                 "address": writing.street_address(rng, fake),
                 "website": writing.website(rng, name),
-                "description": writing.organization_description(rng, name, kind, line, comune, obligated),
+                "description": writing.organization_description(rng, name, family, line, comune, obligated),
                 "status": status,
                 "employees": employees,
+                "size_class": size_class,
                 "obligated_68": obligated,
+                "quota_68_covered": _quota_covered(ctx) if obligated else None,
+                "last_contact_on": _last_contact(ctx, status),
                 "created_by_partner_id": rng.choice(partner_ids) if rng.random() < 0.7 else None,
                 "version": 1,
                 "created_at": created_at,
@@ -146,13 +202,15 @@ def build_organizations(
         )
         plans.append(
             OrganizationPlan(
-                kind=kind,
+                kind=family,
                 theme=theme,
                 line=line,
                 active=status == OrganizationStatus.ACTIVE,
                 municipality_code=code,
                 ateco_code=ateco,
                 obligated_68=obligated,
+                employees=employees,
+                status=status,
             )
         )
     return rows, plans

@@ -50,7 +50,8 @@ def full_name(fake: Faker) -> str:
 # --- Organisations -----------------------------------------------------------------------
 
 
-def company_name(rng: random.Random, fake: Faker, line: Line) -> str:
+def company_name(rng: random.Random, fake: Faker, line: Line, legal_form: str | None = None) -> str:
+    """A company's name ending with its legal form ("" for a ditta individuale); drawn when not given."""
     pattern = weighted(rng, content.COMPANY_PATTERNS)
     core = pattern.format(
         surname=fake.last_name(),
@@ -58,14 +59,17 @@ def company_name(rng: random.Random, fake: Faker, line: Line) -> str:
         word=rng.choice(line.business_words or ("Servizi",)),
         place=rng.choice(content.PLACE_WORDS),
     )
-    legal_form = weighted(rng, content.COMPANY_LEGAL_FORMS)
+    if legal_form is None:
+        legal_form = weighted(rng, content.COMPANY_LEGAL_FORMS)
     if legal_form in ("S.n.c.", "S.a.s.") and "&" not in core:
         # Partnerships are named after a partner: "… S.n.c. di Mario Rossi & C."
         return f"{core} {legal_form} di {fake.first_name()} {fake.last_name()} & C."
     return f"{core} {legal_form}".strip()
 
 
-def organization_name(rng: random.Random, fake: Faker, kind: str, line: Line, comune: str) -> str:
+def organization_name(
+    rng: random.Random, fake: Faker, kind: str, line: Line, comune: str, legal_form: str | None = None
+) -> str:
     name = rng.choice(content.SOCIAL_NAMES)
     place = rng.choice(content.PLACE_WORDS)
     if kind in ("social_coop_a", "social_coop_b"):
@@ -76,7 +80,7 @@ def organization_name(rng: random.Random, fake: Faker, kind: str, line: Line, co
         return rng.choice(content.ASSOCIATION_PATTERNS).format(name=name, place=place)
     if kind == "public_body":
         return rng.choice(line.names or ("Comune di {comune}",)).format(comune=comune, place=place)
-    return company_name(rng, fake, line)
+    return company_name(rng, fake, line, legal_form)
 
 
 _KIND_SENTENCES = {
