@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from marketplace.common import uploads
 from marketplace.extensions import db
 from marketplace.imports import reading, rows, services
 from marketplace.imports.models import ImportRejection, ImportRun, ImportStatus
+from marketplace.models_base import utcnow
 from marketplace.organizations.models import Organization, OrganizationKind, OrganizationStatus, SizeClass
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -405,6 +407,22 @@ def test_a_body_over_the_size_limit_gets_the_italian_413_page(client, app):
     assert stored_files(app) == before_files
 
 
+def test_a_file_damaged_below_its_header_fails_before_writing_anything(client):
+    sign_in_partner_admin(client)
+    data = csv_bytes(["Ragione sociale", "P.IVA", "Comune"], [["Buona", vat(701), "Melzo"]])
+    data += b"x" * 200_000 + b";1;Melzo\r\n"  # a cell longer than any CSV reader accepts, on row 3
+    run = uploaded_run(client, "rotto.csv", data)  # the upload check reads the header only
+    page = client.get(f"{INDEX}/{run.id}/colonne").get_data(as_text=True)
+    assert "Il file non si può leggere dopo la riga 2: è danneggiato o incompleto." in page
+    response = start_with_mapping(client, run.id, {"name": 0, "vat_number": 1, "municipality": 2})
+    assert response.status_code == 302
+    import_organizations(run.id)
+    db.session.expire_all()
+    assert run.status == ImportStatus.FAILED
+    assert run.error == "Il file non si può leggere dopo la riga 2: è danneggiato o incompleto."
+    assert organization_by_vat(vat(701)) is None  # the rows before the damage were not imported either
+
+
 def test_detection_of_encoding_and_separator():
     assert reading.detect_encoding("Città;Comune".encode("cp1252")) == "cp1252"
     assert reading.detect_encoding("Città;Comune".encode()) == "utf-8"
@@ -583,6 +601,44 @@ def test_a_missing_stored_file_fails_the_run(client):
     db.session.expire_all()
     assert run.status == ImportStatus.FAILED
     assert run.error == "Il file caricato non è più disponibile: caricalo di nuovo."
+
+
+def test_a_queued_run_whose_job_was_lost_is_sent_again_from_its_page(client, settings):
+    sign_in_partner_admin(client)
+    run = uploaded_run(client, "aziende.csv", mixed_csv())
+    start_with_mapping(client, run.id, rows.guess_mapping(run.headers))
+    queue = RQDispatcher(settings.redis_url).queue("imports")
+    queue.empty()  # as if Redis had been down when the run was started
+    assert client.get(f"{INDEX}/{run.id}/stato.json").get_json()["status"] == "queued"
+    assert queue.count == 0  # not stalled yet: nothing is sent
+    run.updated_at = utcnow() - services.STALLED_QUEUED - timedelta(seconds=5)
+    db.session.commit()
+    assert client.get(f"{INDEX}/{run.id}/stato.json").get_json()["status"] == "queued"
+    assert [list(job.args) for job in queue.jobs] == [[run.id]]
+    client.get(f"{INDEX}/{run.id}")
+    assert queue.count == 1  # once per period, however often the page polls
+    import_organizations(run.id)
+    db.session.expire_all()
+    assert run.status == ImportStatus.DONE and run.created_count == 6
+
+
+def test_a_run_whose_worker_died_is_closed_with_an_explanation(client, app):
+    sign_in_partner_admin(client)
+    run = uploaded_run(client, "aziende.csv", mixed_csv())
+    start_with_mapping(client, run.id, rows.guess_mapping(run.headers))
+    run.status = ImportStatus.RUNNING
+    run.processed_rows = 5
+    db.session.commit()
+    assert client.get(f"{INDEX}/{run.id}/stato.json").get_json()["status"] == "running"
+    run.updated_at = utcnow() - services.STALLED_RUNNING - timedelta(seconds=5)
+    db.session.commit()
+    state = client.get(f"{INDEX}/{run.id}/stato.json").get_json()
+    assert state["status"] == "failed" and state["finished"]
+    db.session.expire_all()
+    assert "carica di nuovo lo stesso file" in run.error
+    with pytest.raises(uploads.StoredFileMissing):
+        uploads.open_stored(services.UPLOAD_KIND, run.file_key)
+    assert import_organizations(run.id) is None  # a late delivery does nothing
 
 
 # -- who may do what --------------------------------------------------------------------------

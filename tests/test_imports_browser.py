@@ -60,6 +60,10 @@ def test_partner_admin_imports_a_spreadsheet_and_sees_it_progress(live_server, p
 
     _sign_in(page, live_server)
     page.goto(f"{live_server}/banca-dati/importazioni")
+    page.get_by_role("button", name="Carica e continua").click()  # no file chosen: explained, nothing else
+    assert "Scegli il file da caricare." in page.get_by_role("alert").inner_text()
+    violations = serious_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
     page.get_by_label("File da importare").set_input_files(str(spreadsheet))
     page.get_by_role("button", name="Carica e continua").click()
     page.wait_for_url(re.compile(r".*/banca-dati/importazioni/\d+/colonne$"))

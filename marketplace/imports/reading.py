@@ -172,6 +172,8 @@ def _numbered_rows(raw_rows: Iterator[list[str]]) -> Iterator[tuple[int, list[st
         except StopIteration:
             return
         except (csv.Error, UnicodeDecodeError, zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError):
+            if number == 0:
+                raise UnreadableFile(_l("Il file non si può leggere: è danneggiato o incompleto.")) from None
             raise UnreadableFile(
                 _l("Il file non si può leggere dopo la riga %(row)s: è danneggiato o incompleto.", row=number)
             ) from None

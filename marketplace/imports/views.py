@@ -104,6 +104,8 @@ def columns(run_id: int):
 @roles(Role.PARTNER_ADMIN)
 def detail(run_id: int):
     run = _visible_run(run_id)
+    if services.recover_if_stalled(run):
+        db.session.commit()
     page = _page()
     return render_template(
         "imports/detail.html", run=run, state=services.status_payload(run), status_labels=IMPORT_STATUS_LABELS,
@@ -123,6 +125,8 @@ def _shown_columns(run: ImportRun) -> list[tuple[str, int]]:
 @roles(Role.PARTNER_ADMIN)
 def status(run_id: int):
     run = _visible_run(run_id)
+    if services.recover_if_stalled(run):
+        db.session.commit()
     response = jsonify(services.status_payload(run))
     response.headers["Cache-Control"] = "no-store"
     return response

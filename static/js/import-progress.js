@@ -15,6 +15,7 @@
   var statusUrl = box.getAttribute('data-status-url');
   var rowsText = box.getAttribute('data-text-rows');
   var waitingText = box.getAttribute('data-text-waiting');
+  var countingText = box.getAttribute('data-text-counting');
   var bar = box.querySelector('[role="progressbar"]');
   var text = box.querySelector('[data-progress-text]');
   var live = box.querySelector('[data-progress-live]');
@@ -23,7 +24,7 @@
 
   function describe(state) {
     if (!state.total) {
-      return waitingText;
+      return state.status === 'running' ? countingText : waitingText;
     }
     return rowsText.replace('{processed}', state.processed).replace('{total}', state.total);
   }
