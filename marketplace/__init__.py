@@ -81,6 +81,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
     app.register_blueprint(interactions_bp)
+    # Company self-service claims and the merge of duplicate organisations.
+    from marketplace.organizations.claim_views import bp as claims_bp
+    from marketplace.organizations.merge_views import bp as merge_bp
+
+    app.register_blueprint(claims_bp)
+    app.register_blueprint(merge_bp)
     # The company database's list, exports and saved filters.
     from marketplace.organizations.list_views import bp as organization_list_bp
 

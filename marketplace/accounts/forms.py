@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from marketplace.accounts.passwords import MAX_LENGTH, password_problem
@@ -31,7 +31,18 @@ class _NewPasswordMixin:
             raise ValidationError(problem)
 
 
+ACCOUNT_TYPES = [
+    ("candidate", _l("Sono una persona in cerca di opportunità")),
+    ("company", _l("Rappresento un'azienda o un ente")),
+]
+
+
 class RegisterForm(_NewPasswordMixin, FlaskForm):
+    # Without a choice (older links, scripts) the account is a candidate's, as it always was.
+    account_type = RadioField(
+        _l("Chi sei"), choices=ACCOUNT_TYPES, default="candidate",
+        validate_choice=True,
+    )
     full_name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("Email"),

@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from marketplace.access import public, signed_in
 from marketplace.accounts import services, throttle
 from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from marketplace.accounts.models import ROLE_LABELS
+from marketplace.accounts.models import ROLE_LABELS, Role
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -62,9 +62,12 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("tipo") == "azienda":
+        form.account_type.data = "company"  # links meant for companies preselect their choice
     if form.validate_on_submit():
+        role = Role.COMPANY if form.account_type.data == "company" else Role.CANDIDATE
         try:
-            user = services.create_user(form.email.data, form.password.data, form.full_name.data)
+            user = services.create_user(form.email.data, form.password.data, form.full_name.data, role)
         except services.EmailTaken:
             form.email.errors.append(
                 _("Esiste già un account con questa email. Puoi accedere o reimpostare la password.")
@@ -73,6 +76,9 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Benvenuto/a! Il tuo account è stato creato."), "success")
+            if role == Role.COMPANY:
+                # A company account is useful only once linked: start with finding the organisation.
+                return redirect(url_for("claims.mine"))
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/register.html", form=form)
 
