@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -392,3 +393,68 @@ def test_the_search_index_follows_the_merge_after_a_drain(backend, pair):
     assert leftover == [] or (leftover[0]["status"] == "inactive" and leftover[0].get("archived", True))
     [found] = backend.search_opportunities(OpportunityQuery(text="falegnameria")).hits
     assert found.id == opportunity.id and found.source["organization_id"] == survivor.id
+
+
+# -- embedded mode (SQLite, jobs in-process, embedded search) ----------------------------
+
+
+def test_claims_and_merge_work_in_embedded_mode(tmp_path):
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.config import Settings
+    from marketplace.territory.services import load_all
+    from tests.conftest import IsolatedClient
+
+    settings = Settings.from_env(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'e.sqlite3'}", "INSTANCE_PATH": str(tmp_path)}
+    )
+    settings.secret_key = "embedded-merge-test"
+    app = create_app({"TESTING": True}, settings=settings)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+        load_all()
+        db.session.commit()
+        app.extensions["search"].ensure_indexes()
+        staff = factories.user(Role.PARTNER_ADMIN, email="referente@sil.example.org")
+        survivor = factories.organization("Cooperativa Il Ponte")
+        duplicate = factories.organization("Il Ponte coop", vat_number=vat(4567890))
+        factories.opportunity(duplicate, title="Laboratorio di ceramica")
+        db.session.commit()
+        ids = staff.email, survivor.id, duplicate.id
+        db.session.remove()
+
+    company = app.test_client()
+    token = csrf_token(company, "/registrati")
+    company.post("/registrati", data={
+        "account_type": "company", "full_name": "Paola Brambilla", "email": "paola@ponte.example.org",
+        "password": "la nebbia sul naviglio", "confirm": "la nebbia sul naviglio", "privacy": "y", "csrf_token": token,
+    })  # fmt: skip
+    assert "Cooperativa Il Ponte" in _text(company.get("/la-mia-organizzazione?q=ponte"))
+    path = f"/la-mia-organizzazione/richiedi/{ids[2]}"
+    assert company.post(path, data={"message": "", "csrf_token": csrf_token(company, path)}).status_code == 302
+
+    partner_admin = app.test_client()
+    assert login(partner_admin, ids[0], factories.PASSWORD).status_code == 302
+    assert "Il Ponte coop" in _text(partner_admin.get("/banca-dati/duplicati"))
+    path = f"/banca-dati/organizzazioni/{ids[1]}/unisci/{ids[2]}"
+    page = partner_admin.get(path)
+    assert page.status_code == 200
+    versions = re.findall(r'name="(survivor_version|duplicate_version)" type="hidden" value="(\d+)"', _text(page))
+    response = partner_admin.post(path, data={"csrf_token": csrf_token(partner_admin, path), **dict(versions)})
+    assert response.status_code == 302
+    queue = _text(partner_admin.get("/banca-dati/richieste"))
+    assert "Cooperativa Il Ponte" in queue  # the claim followed the merge
+    with app.app_context():
+        claim_id = db.session.scalar(select(OrganizationClaim.id))
+        db.session.remove()
+    review = f"/banca-dati/richieste/{claim_id}"
+    partner_admin.post(f"{review}/approva", data={"csrf_token": csrf_token(partner_admin, review)})
+    assert f"/organizzazioni/{ids[1]}/gestione" in _text(company.get("/area-personale"))
+    with app.app_context():
+        from search import OpportunityQuery
+
+        [hit] = app.extensions["search"].search_opportunities(OpportunityQuery(text="ceramica")).hits
+        assert hit.source["organization_id"] == ids[1]
+        db.session.remove()
