@@ -32,6 +32,7 @@ from marketplace.organizations.models import (
 from search import OpportunityQuery, OrganizationQuery
 from tests import factories
 from tests.conftest import csrf_token, login
+from tests.test_browser import live_server, page  # noqa: F401 (fixtures used by name)
 
 GORGONZOLA, MELZO, MILANO = "015108", "015142", "015146"
 
@@ -297,20 +298,20 @@ def _staff_client(client, pair):
 
 def test_the_duplicates_page_lists_the_pair_with_both_directions(client, pair):
     _staff_client(client, pair)
-    page = _text(client.get("/banca-dati/duplicati"))
+    body = _text(client.get("/banca-dati/duplicati"))
     s, d = pair["survivor"].id, pair["duplicate"].id
     first, second = min(s, d), max(s, d)
-    assert f"/banca-dati/organizzazioni/{first}/unisci/{second}" in page
-    assert f"/banca-dati/organizzazioni/{second}/unisci/{first}" in page
-    assert "Nomi simili al 100% nello stesso comune" in page
+    assert f"/banca-dati/organizzazioni/{first}/unisci/{second}" in body
+    assert f"/banca-dati/organizzazioni/{second}/unisci/{first}" in body
+    assert "Nomi simili al 100% nello stesso comune" in body
 
 
 def test_the_comparison_page_shows_conflicts_and_what_moves(client, pair):
     _staff_client(client, pair)
-    page = _text(client.get(f"/banca-dati/organizzazioni/{pair['survivor'].id}/unisci/{pair['duplicate'].id}"))
-    assert 'name="keep_email" value="survivor" checked' in page
-    assert "segreteria@ponte.example.org" in page and "Preso dal doppione" in page
-    assert "Cooperativa sociale di tipo A" in page and "Cooperativa sociale di tipo B" in page
+    body = _text(client.get(f"/banca-dati/organizzazioni/{pair['survivor'].id}/unisci/{pair['duplicate'].id}"))
+    assert 'name="keep_email" value="survivor" checked' in body
+    assert "segreteria@ponte.example.org" in body and "Preso dal doppione" in body
+    assert "Cooperativa sociale di tipo A" in body and "Cooperativa sociale di tipo B" in body
 
 
 def test_merging_through_the_page_uses_the_choices(client, pair):
@@ -439,9 +440,9 @@ def test_claims_and_merge_work_in_embedded_mode(tmp_path):
     assert login(partner_admin, ids[0], factories.PASSWORD).status_code == 302
     assert "Il Ponte coop" in _text(partner_admin.get("/banca-dati/duplicati"))
     path = f"/banca-dati/organizzazioni/{ids[1]}/unisci/{ids[2]}"
-    page = partner_admin.get(path)
-    assert page.status_code == 200
-    versions = re.findall(r'name="(survivor_version|duplicate_version)" type="hidden" value="(\d+)"', _text(page))
+    comparison = partner_admin.get(path)
+    assert comparison.status_code == 200
+    versions = re.findall(r'name="(survivor_version|duplicate_version)" type="hidden" value="(\d+)"', _text(comparison))
     response = partner_admin.post(path, data={"csrf_token": csrf_token(partner_admin, path), **dict(versions)})
     assert response.status_code == 302
     queue = _text(partner_admin.get("/banca-dati/richieste"))
@@ -458,3 +459,72 @@ def test_claims_and_merge_work_in_embedded_mode(tmp_path):
         [hit] = app.extensions["search"].search_opportunities(OpportunityQuery(text="ceramica")).hits
         assert hit.source["organization_id"] == ids[1]
         db.session.remove()
+
+
+# -- in a real browser, with axe-core ------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_claim_and_merge_pages_in_a_browser_have_no_accessibility_violations(app, live_server, page):  # noqa: F811
+    import json
+
+    from tests.test_browser import serious_violations
+
+    staff = factories.user(Role.PARTNER_ADMIN, email="referente@sil.example.org")
+    survivor = factories.organization("Cooperativa Il Ponte", email="info@ponte.example.org")
+    duplicate = factories.organization("Il Ponte coop", email="segreteria@ponte.example.org", vat_number=vat(4567890))
+    db.session.commit()
+
+    def no_violations() -> None:
+        violations = serious_violations(page)
+        assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
+
+    page.goto(f"{live_server}/registrati?tipo=azienda")
+    assert page.get_by_label("Rappresento un'azienda o un ente").is_checked()
+    page.get_by_label("Nome e cognome").fill("Paola Brambilla")
+    page.get_by_label("Email").fill("paola@ponte.example.org")
+    page.get_by_label("Password", exact=True).fill("la nebbia sul naviglio")
+    page.get_by_label("Ripeti la password").fill("la nebbia sul naviglio")
+    page.get_by_text("Ho letto l'informativa").click()  # Bootstrap Italia draws the box over its label
+    page.get_by_role("button", name="Registrati").click()
+    page.wait_for_url(f"{live_server}/la-mia-organizzazione")
+    no_violations()
+
+    page.goto(f"{live_server}/la-mia-organizzazione/nuova")
+    page.get_by_role("button", name="Invia la proposta").click()
+    assert page.get_by_role("alert").is_visible()
+    no_violations()
+
+    page.goto(f"{live_server}/la-mia-organizzazione")
+    page.get_by_label("Partita IVA, codice fiscale o nome").fill("ponte")
+    page.get_by_role("button", name="Cerca").click()
+    page.get_by_role("link", name=re.compile(r"^È la mia organizzazione\s*: Il Ponte coop$")).click()
+    no_violations()
+    page.get_by_label("Messaggio per chi verifica la richiesta").fill("Sono la presidente.")
+    page.get_by_role("button", name="Invia la richiesta").click()
+    assert page.get_by_text("In attesa di verifica").is_visible()
+    no_violations()
+    page.get_by_role("button", name="Esci").click()
+
+    page.goto(f"{live_server}/accedi")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_url(f"{live_server}/area-personale")
+    page.goto(f"{live_server}/banca-dati/richieste")
+    no_violations()
+    page.get_by_role("link", name=re.compile(r"^Esamina\s*la richiesta per Il Ponte coop$")).click()
+    page.get_by_role("button", name="Respingi la richiesta").click()
+    assert page.get_by_text("Scrivi il motivo del rifiuto").first.is_visible()
+    no_violations()
+
+    page.goto(f"{live_server}/banca-dati/duplicati")
+    no_violations()
+    page.get_by_role("link", name="Tieni «Cooperativa Il Ponte»").click()
+    no_violations()
+    page.get_by_text("segreteria@ponte.example.org").click()
+    page.get_by_role("button", name="Conferma e unisci").click()
+    page.wait_for_url(f"{live_server}/banca-dati/organizzazioni/{survivor.id}")
+    db.session.expire_all()
+    assert db.session.get(type(duplicate), duplicate.id).merged_into_id == survivor.id
+    assert db.session.get(type(survivor), survivor.id).email == "segreteria@ponte.example.org"
