@@ -30,7 +30,7 @@ from search.queries import (
 
 BULK_CHUNK = 500
 # Ids fetched per request when a whole list is exported (search_after pages).
-IDS_PAGE = 5000
+IDS_PAGE = 10_000  # the most one request may return (index.max_result_window)
 OLD_INDEX_GRACE_SECONDS = 1.0
 # A stale write (an older version arriving late) or deleting what is gone is success.
 HARMLESS_STATUSES = {409, 404}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, insert, literal
+from sqlalchemy import event, insert, inspect, literal
 from sqlalchemy.orm import Session
 
 from marketplace.agreements.models import Agreement
@@ -39,7 +39,7 @@ def _bump_organization_for_related_changes(session: Session, flush_context: Any,
     # touching the organisation makes its version (and its outbox entry) follow them.
     touched = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
     related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement)]
-    changed = {owner for owner in map(_owner_id, related) if owner is not None}
+    changed = {owner for row in related for owner in _owner_ids(row)}
     # A site removed from `organization.sites` is only deleted (as an orphan) during the flush.
     changed |= {
         obj.id
@@ -54,11 +54,16 @@ def _bump_organization_for_related_changes(session: Session, flush_context: Any,
                 organization.updated_at = utcnow()
 
 
-def _owner_id(row: Site | InclusionProfile | Agreement) -> int | None:
+def _owner_ids(row: Site | InclusionProfile | Agreement) -> set[int]:
+    """The organisation a row belongs to, and the one it left (a merge moves sites and agreements)."""
+    owners = set(inspect(row).attrs.organization_id.history.deleted)
     if row.organization_id is not None:
-        return row.organization_id
-    owner = row.__dict__.get("organization")  # set through the relationship, not flushed yet
-    return owner.id if owner is not None else None
+        owners.add(row.organization_id)
+    else:
+        owner = row.__dict__.get("organization")  # set through the relationship, not flushed yet
+        if owner is not None and owner.id is not None:
+            owners.add(owner.id)
+    return {owner for owner in owners if owner is not None}
 
 
 def _changed(session: Session) -> list[Any]:
