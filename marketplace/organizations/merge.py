@@ -360,12 +360,8 @@ class MergeReport:
     moved: dict[str, int] = field(default_factory=dict)
     copied_fields: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        moved = ", ".join(f"{name}={count}" for name, count in self.moved.items() if count)
-        return f"moved: {moved or 'nothing'}; fields: {', '.join(self.copied_fields) or 'none'}"
 
-
-# Child rows that simply change organisation: model -> label in the audit detail.
+# Child rows that simply change organisation, with the name they are counted under.
 CHILD_TABLES: tuple[tuple[type, str], ...] = (
     (Site, "sites"),
     (Contact, "contacts"),
@@ -442,7 +438,9 @@ def merge(
     # Out of the default lists and searches, which show active and prospect organisations only.
     duplicate.status = OrganizationStatus.INACTIVE
     _outrun_versions(survivor, duplicate)
-    detail = f"#{duplicate.id} {duplicate.name} → #{survivor.id} {survivor.name}; {report.summary()}"
+    # Language-neutral on purpose: the audit page shows it as is. Copied values have their
+    # own field-by-field entries on the survivor, written at flush like every change.
+    detail = f"#{duplicate.id} {duplicate.name} → #{survivor.id} {survivor.name}"
     record(db.session, survivor, "merged", detail)
     record(db.session, duplicate, "merged", detail)
     db.session.flush()
