@@ -294,9 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     from redis import Redis
 
     Redis.from_url(REDIS_URL).flushdb()
-    from marketplace import create_app
-
     from flask_babel import force_locale
+
+    from marketplace import create_app
 
     app = create_app()
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))

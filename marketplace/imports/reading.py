@@ -22,6 +22,7 @@ FORMATS = ("csv", "xlsx")
 DELIMITERS = ";,"
 # Past this many columns a "spreadsheet" is not a list of organisations.
 MAX_COLUMNS = 200
+MAX_HEADER = 120  # characters of a column name kept (it is shown in selects and the report)
 # Enough of the start of a CSV to judge its separator.
 SNIFF_CHARS = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -187,7 +188,7 @@ def _table(raw_rows: Iterator[list[str]]) -> Table:
     first = next(numbered, None)
     if first is None:
         return Table([], iter(()))
-    header_cells = first[1][:MAX_COLUMNS]
+    header_cells = [cell[:MAX_HEADER] for cell in first[1][:MAX_COLUMNS]]
     # Unnamed columns get their spreadsheet letter, so the mapping page can still offer them.
     headers = [cell or str(_l("Colonna %(letter)s", letter=column_letter(i))) for i, cell in enumerate(header_cells)]
     width = len(headers)
