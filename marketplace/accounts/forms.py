@@ -39,10 +39,7 @@ ACCOUNT_TYPES = [
 
 class RegisterForm(_NewPasswordMixin, FlaskForm):
     # Without a choice (older links, scripts) the account is a candidate's, as it always was.
-    account_type = RadioField(
-        _l("Chi sei"), choices=ACCOUNT_TYPES, default="candidate",
-        validate_choice=True,
-    )
+    account_type = RadioField(_l("Chi sei"), choices=ACCOUNT_TYPES, default="candidate", validate_choice=True)
     full_name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("Email"),
