@@ -312,3 +312,20 @@ def test_bad_months_are_refused():
         OrganizationQuery(not_contacted_months=0)
     with pytest.raises(QueryError):
         OrganizationQuery(not_contacted_months=1000)
+
+
+def test_embedded_tables_of_an_older_definition_are_rebuilt(tmp_path, db_session):
+    from sqlalchemy import inspect, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    old_table = ("CREATE TABLE embedded_search_organizations (id INTEGER PRIMARY KEY, version INTEGER, body TEXT, "
+                 "search_text TEXT, latitude FLOAT, longitude FLOAT, district VARCHAR(40))")  # fmt: skip
+    with engine.begin() as conn:  # as an earlier release created it: no list filters
+        conn.execute(text(old_table))
+    backend = EmbeddedBackend(engine)
+    backend.ensure_indexes()
+    columns = {column["name"] for column in inspect(engine).get_columns("embedded_search_organizations")}
+    assert {"archived", "last_contact_on", "size_class"} <= columns and "district" not in columns
+    org = factories.organization("Serramenti Brianza", kind=OrganizationKind.SAS)
+    put(backend, "organizations", org)
+    assert ids(backend.search_organizations(OrganizationQuery(kinds=("sas",)))) == [org.id]
