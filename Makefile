@@ -55,7 +55,7 @@ lint: $(STAMP)
 # Full stack by hand: `make services`, then these two in separate terminals.
 serve-full: install
 	set -a && eval "$$(scripts/services.sh env)" && set +a && $(FLASK) db upgrade && \
-		$(BIN)/gunicorn -w 4 -b 127.0.0.1:8000 'marketplace:create_app()'
+		$(BIN)/gunicorn -w 4 --timeout 120 -b 127.0.0.1:8000 'marketplace:create_app()'
 
 worker: install
 	set -a && eval "$$(scripts/services.sh env)" && set +a && $(BIN)/python -m jobs.worker

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     queues = [Queue(name, connection=connection, serializer=JSONSerializer) for name in names]
     worker = Worker(queues, connection=connection, serializer=JSONSerializer)
     # Import the task modules so a typo in one fails here, not on the first job.
+    import jobs.tasks.agreements
+    import jobs.tasks.imports
     import jobs.tasks.mail
     import jobs.tasks.search  # noqa: F401
 

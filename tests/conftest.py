@@ -21,6 +21,7 @@ from sqlalchemy import text
 from marketplace import create_app
 from marketplace.config import Settings
 from marketplace.extensions import db
+from tests.browser_support import chromium_page, serve
 from tests.smtp import SmtpSink
 
 REQUIRED_ENV = ("TEST_DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
@@ -215,3 +216,12 @@ def logout(client: FlaskClient):
     token = csrf_token(client, "/area-personale")
     return client.post("/esci", data={"csrf_token": token})
 
+
+@pytest.fixture
+def live_server(app: Flask, committed) -> Iterator[str]:
+    yield from serve(app)
+
+
+@pytest.fixture
+def page() -> Iterator:
+    yield from chromium_page()

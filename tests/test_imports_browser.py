@@ -15,8 +15,8 @@ import pytest
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
 from tests import factories
+from tests.browser_support import serious_violations
 from tests.factories_imports import generated_sheet, xlsx_bytes
-from tests.test_browser import live_server, page, serious_violations  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -25,7 +25,7 @@ ROWS = 5_000
 EMAIL = "browser.import@example.org"
 
 
-def _sign_in(page, base: str) -> None:  # noqa: F811
+def _sign_in(page, base: str) -> None:
     page.goto(f"{base}/accedi")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(factories.PASSWORD)
@@ -33,7 +33,7 @@ def _sign_in(page, base: str) -> None:  # noqa: F811
     page.wait_for_url(f"{base}/area-personale")
 
 
-def _watch_progress(page, timeout: float = 240.0) -> list[int]:  # noqa: F811
+def _watch_progress(page, timeout: float = 240.0) -> list[int]:
     """aria-valuenow of the bar, read every 200 ms until the page shows the outcome."""
     values: list[int] = []
     bar = page.get_by_role("progressbar")
@@ -48,7 +48,7 @@ def _watch_progress(page, timeout: float = 240.0) -> list[int]:  # noqa: F811
     raise AssertionError(f"the import did not finish in time; progress seen: {values}")
 
 
-def test_partner_admin_imports_a_spreadsheet_and_sees_it_progress(live_server, page, start_worker, tmp_path):  # noqa: F811
+def test_partner_admin_imports_a_spreadsheet_and_sees_it_progress(live_server, page, start_worker, tmp_path):
     factories.user(Role.PARTNER_ADMIN, email=EMAIL)
     db.session.commit()
     sheet = generated_sheet(ROWS, first_vat=50_000)

@@ -19,8 +19,8 @@ from marketplace.interactions.models import Interaction, InteractionKind, Intera
 from marketplace.models_base import utcnow
 from tests import factories
 from tests import factories_relations as fr
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, serious_violations
 from tests.conftest import csrf_token
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serious_violations
 
 TODAY = date.today()
 ROLES = ("anonymous", "candidate", "company", "operator", "partner_admin", "admin")

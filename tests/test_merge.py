@@ -32,7 +32,6 @@ from marketplace.organizations.models import (
 from search import OpportunityQuery, OrganizationQuery
 from tests import factories
 from tests.conftest import csrf_token, login
-from tests.test_browser import live_server, page  # noqa: F401 (fixtures used by name)
 
 GORGONZOLA, MELZO, MILANO = "015108", "015142", "015146"
 
@@ -465,10 +464,10 @@ def test_claims_and_merge_work_in_embedded_mode(tmp_path):
 
 
 @pytest.mark.browser
-def test_claim_and_merge_pages_in_a_browser_have_no_accessibility_violations(app, live_server, page):  # noqa: F811
+def test_claim_and_merge_pages_in_a_browser_have_no_accessibility_violations(app, live_server, page):
     import json
 
-    from tests.test_browser import serious_violations
+    from tests.browser_support import serious_violations
 
     staff = factories.user(Role.PARTNER_ADMIN, email="referente@sil.example.org")
     survivor = factories.organization("Cooperativa Il Ponte", email="info@ponte.example.org")

@@ -12,13 +12,13 @@ from marketplace.extensions import db
 from marketplace.organizations.models import OrganizationKind
 from tests import factories
 from tests import factories_org_list as more
-from tests.test_browser import live_server, page, serious_violations  # noqa: F401 (fixtures used by name)
+from tests.browser_support import serious_violations
 from tests.test_organization_list import LIST, TODAY, index
 
 pytestmark = pytest.mark.browser
 
 
-def test_list_in_a_browser_saves_a_filter_without_accessibility_violations(app, live_server, page):  # noqa: F811
+def test_list_in_a_browser_saves_a_filter_without_accessibility_violations(app, live_server, page):
     operator = factories.user(Role.OPERATOR)
     melzo = factories.organization("Officine Melzo S.r.l.", kind=OrganizationKind.SRL, municipality_code="015142")
     more.profile(melzo, "pcto")

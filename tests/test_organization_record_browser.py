@@ -10,9 +10,9 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.organizations import services
+from tests.browser_support import serious_violations
 from tests.factories import PASSWORD
 from tests.factories_organization_record import GORGONZOLA, MELZO, build_world
-from tests.test_browser import live_server, page, serious_violations  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 # Set to a folder to keep a screenshot of every page checked (for looking at the layout).
@@ -33,7 +33,7 @@ def _sign_in(tab, server: str, email: str) -> None:
     tab.wait_for_url(f"{server}/area-personale")
 
 
-def test_record_pages_work_in_a_browser_and_pass_axe(live_server, page):  # noqa: F811
+def test_record_pages_work_in_a_browser_and_pass_axe(live_server, page):
     world = build_world()
     org = world.org
     services.save_site(org, None, {"label": "Magazzino", "address": "Via Verdi 3", "municipality_code": MELZO})

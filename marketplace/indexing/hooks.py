@@ -38,7 +38,7 @@ def _bump_organization_for_related_changes(session: Session, flush_context: Any,
     # An organisation's document includes its sites, inclusion profile and agreements:
     # touching the organisation makes its version (and its outbox entry) follow them.
     touched = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
-    related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement)]
+    related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement) and _indexed_change(obj)]
     changed = {owner for row in related for owner in _owner_ids(row)}
     # A site removed from `organization.sites` is only deleted (as an orphan) during the flush.
     changed |= {
@@ -52,6 +52,18 @@ def _bump_organization_for_related_changes(session: Session, flush_context: Any,
             organization = session.get(Organization, organization_id)
             if organization is not None and organization not in session.deleted:
                 organization.updated_at = utcnow()
+
+
+# The agreement fields its organisation's document reads; bookkeeping such as the expiry job's
+# `expiry_notified_at` must not re-index (nor bump a version a user's open form relies on).
+AGREEMENT_INDEXED_FIELDS = ("organization_id", "status", "valid_from", "valid_to")
+
+
+def _indexed_change(row: Site | InclusionProfile | Agreement) -> bool:
+    state = inspect(row)
+    if not isinstance(row, Agreement) or state.pending or state.deleted or state.was_deleted:
+        return True
+    return any(state.attrs[field].history.has_changes() for field in AGREEMENT_INDEXED_FIELDS)
 
 
 def _owner_ids(row: Site | InclusionProfile | Agreement) -> set[int]:

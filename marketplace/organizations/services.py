@@ -366,7 +366,11 @@ def names_of_partners(partner_ids: set[int]) -> dict[int, str]:
 
 def audit_page(organization_id: int, page: int) -> tuple[list[AuditEntry], int]:
     """One page of the record's audit entries, newest first, and the total count."""
-    where = (AuditEntry.subject_type == "organization", AuditEntry.subject_id == organization_id)
+    from marketplace.organizations import merge  # merge builds on this module
+
+    # A survivor's history includes the records merged into it (kept under their own ids).
+    subject_ids = merge.audit_subject_ids(organization_id)
+    where = (AuditEntry.subject_type == "organization", AuditEntry.subject_id.in_(subject_ids))
     total = db.session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
     query = (
         select(AuditEntry)

@@ -26,7 +26,7 @@ from marketplace.access import (
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
-from marketplace.organizations import history, services
+from marketplace.organizations import history, merge, services
 from marketplace.organizations.forms import (
     ActionForm,
     CompanyProfileForm,
@@ -105,8 +105,10 @@ def page(organization_id: int):
     if organization is None:
         abort(404)
     if organization.merged_into_id is not None:
-        # A merged duplicate lives on in the organisation it was merged into.
-        return redirect(url_for("organizations.page", organization_id=organization.merged_into_id), 301)
+        # A merged duplicate lives on in the organisation it was merged into (possibly through a chain).
+        survivor_id = merge.resolve(organization_id)
+        if survivor_id is not None and survivor_id != organization_id:
+            return redirect(url_for("organizations.page", organization_id=survivor_id), 301)
     if organization.is_archived:
         abort(404)
     comuni = sorted({site.municipality.name for site in organization.sites if site.municipality})
