@@ -384,6 +384,8 @@ def test_organization_version_moves_with_sites_profiles_and_agreements(db_sessio
     assert bumped(lambda: setattr(profile, "schemes", ["pcto", "hiring"]))
     agreement = more.agreement(org, TODAY, TODAY + timedelta(days=30))
     assert bumped(lambda: setattr(agreement, "valid_to", TODAY + timedelta(days=60)))
+    # The expiry job's bookkeeping is not in the document: no re-index, no version a user's form would trip on.
+    assert not bumped(lambda: setattr(agreement, "expiry_notified_at", utcnow()))
     assert bumped(lambda: db_session.delete(agreement))
     document = action_for(REGISTRY["organizations"], org.id, org).document
     assert document["schemes"] == ["hiring", "pcto"] and document["agreement_periods"] == []

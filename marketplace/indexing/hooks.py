@@ -37,8 +37,9 @@ def _bump_person_for_profile_changes(session: Session, flush_context: Any, insta
 def _bump_organization_for_related_changes(session: Session, flush_context: Any, instances: Any) -> None:
     # An organisation's document includes its sites, inclusion profile and agreements:
     # touching the organisation makes its version (and its outbox entry) follow them.
-    touched = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
-    related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement) and _indexed_change(obj)]
+    modified = [obj for obj in session.dirty if session.is_modified(obj) and _indexed_change(obj)]
+    touched = [*session.new, *session.deleted, *modified]
+    related = [obj for obj in touched if isinstance(obj, Site | InclusionProfile | Agreement)]
     changed = {owner for row in related for owner in _owner_ids(row)}
     # A site removed from `organization.sites` is only deleted (as an orphan) during the flush.
     changed |= {
@@ -59,10 +60,10 @@ def _bump_organization_for_related_changes(session: Session, flush_context: Any,
 AGREEMENT_INDEXED_FIELDS = ("organization_id", "status", "valid_from", "valid_to")
 
 
-def _indexed_change(row: Site | InclusionProfile | Agreement) -> bool:
-    state = inspect(row)
-    if not isinstance(row, Agreement) or state.pending or state.deleted or state.was_deleted:
+def _indexed_change(row: Any) -> bool:
+    if not isinstance(row, Agreement):
         return True
+    state = inspect(row)
     return any(state.attrs[field].history.has_changes() for field in AGREEMENT_INDEXED_FIELDS)
 
 
