@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from marketplace.accounts.models import Partner, User
 from marketplace.audit.models import AuditEntry
+from marketplace.common.concurrency import StaleRecord
 from marketplace.extensions import db
 from marketplace.interactions.models import Interaction
 from marketplace.models_base import utcnow
@@ -34,10 +35,6 @@ from marketplace.organizations.models import (
 from marketplace.territory.models import Municipality, Sector
 
 AUDIT_PAGE_SIZE = 50
-
-
-class StaleRecord(Exception):
-    """Someone else saved the record after the form was opened."""
 
 
 class DuplicateIdentifier(Exception):
