@@ -95,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.imports.views import bp as imports_bp
 
     app.register_blueprint(imports_bp)
+    # Applications (candidature) and the organisation's pipeline of applicants.
+    from marketplace.applications.views import bp as applications_bp
+
+    app.register_blueprint(applications_bp)
 
 
 def _init_services(app: Flask) -> None:
