@@ -23,7 +23,8 @@ from marketplace.applications.models import Application
 from marketplace.candidates.models import CandidateProfile, Person
 from marketplace.demo import accounts, applications, company_database, opportunities, organizations, people
 from marketplace.demo.context import DemoContext, insert_rows
-from marketplace.opportunities.models import Opportunity
+from marketplace.demo.opportunity_details import EditionPlan
+from marketplace.opportunities.models import Edition, Opportunity
 from marketplace.organizations.models import Contact, InclusionProfile, Organization, Site
 from marketplace.territory.models import District
 
@@ -170,8 +171,13 @@ class _Seeding:
                 statuses[row["status"].value] += 1
                 yield row
 
-        rows = opportunities.opportunity_rows(self.ctx, count, self.org_ids, self.org_plans, self.creators, published)
+        editions: list[EditionPlan] = []
+        rows = opportunities.opportunity_rows(
+            self.ctx, count, self.org_ids, self.org_plans, self.creators, published, editions
+        )
         self.opportunity_ids = insert_rows(self.session, Opportunity, tallied(rows), returning=True)
+        edition_rows = ({**plan.row, "opportunity_id": self.opportunity_ids[plan.index]} for plan in editions)
+        insert_rows(self.session, Edition, edition_rows)
         self.summary.opportunities = len(self.opportunity_ids)
         self.summary.opportunities_by_kind, self.summary.opportunities_by_status = dict(kinds), dict(statuses)
         return published

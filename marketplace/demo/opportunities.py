@@ -11,6 +11,7 @@ from typing import Any
 
 from marketplace.demo import writing
 from marketplace.demo.context import DemoContext, WeightedPicker
+from marketplace.demo.opportunity_details import EditionPlan, details
 from marketplace.demo.organizations import OrganizationPlan
 from marketplace.opportunities.models import OpportunityKind, OpportunityStatus
 
@@ -185,11 +186,13 @@ def opportunity_rows(
     plans: list[OrganizationPlan],
     creators: dict[int, int],
     published: list[PublishedOpportunity],
+    editions: list[EditionPlan],
 ) -> Iterator[dict[str, Any]]:
     """Yield rows one at a time (100k of them would not fit comfortably in memory at once).
 
     `creators` maps an organisation index to the id of its staff account, if it has one;
-    every published opportunity is also appended to `published`, for the applications.
+    every published opportunity is also appended to `published`, for the applications, and
+    the editions of workshops and courses to `editions`.
     """
     rng = ctx.rng
     hosts = _Hosts(plans)
@@ -224,7 +227,13 @@ def opportunity_rows(
         )
         if dates.published_at is not None and status == OpportunityStatus.PUBLISHED:
             published.append(PublishedOpportunity(index, age_min, age_max, dates.published_at))
+        seats = rng.randint(*_SEATS[kind])
+        extra = details(
+            index, kind, status, start=dates.start, deadline=dates.deadline, seats=seats, comune_code=code,
+            editions=editions,
+        )  # fmt: skip
         yield {
+            **extra,
             "organization_id": organization_ids[org_index],
             "title": title,
             "description": writing.opportunity_description(rng, kind.value, subject, org.theme, org.line, terms),
@@ -235,7 +244,7 @@ def opportunity_rows(
             "start_date": dates.start,
             "end_date": dates.end,
             "application_deadline": dates.deadline,
-            "seats": rng.randint(*_SEATS[kind]),
+            "seats": seats,
             "allowance_eur": Decimal(allowance) if allowance is not None else None,
             "hours_per_week": hours,
             "minors_allowed": age_min is not None and age_min < 18,
