@@ -6,12 +6,15 @@ from flask import Flask
 from flask_babel import get_locale
 
 from marketplace.accounts.models import ROLE_LABELS, Role
+from marketplace.common.markdown import render_markdown
 from marketplace.i18n import SUPPORTED_LOCALES
 
 LOCALE_NAMES = {"it": "Italiano", "en": "English"}
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(render_markdown, "markdown")
+
     @app.context_processor
     def globals_for_templates() -> dict:
         return {
