@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 MAX_PER_PAGE = 100
@@ -31,6 +31,8 @@ class GeoFilter:
     latitude: float
     longitude: float
     radius_km: float
+    # The comune (ISTAT code) the circle is centred on, when it is one: lets a query become a URL again.
+    place: str | None = None
 
     def __post_init__(self) -> None:
         if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180 and 0 < self.radius_km <= 500):
@@ -64,6 +66,8 @@ class Paging:
 
 OpportunitySort = Literal["relevance", "newest", "closest", "deadline"]
 OPPORTUNITY_SORTS: tuple[str, ...] = ("relevance", "newest", "closest", "deadline")
+# The "starting within" facet's buckets, in days.
+STARTING_WITHIN_DAYS: tuple[int, ...] = (30, 90, 180)
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,31 @@ class OpportunityQuery(Paging):
     paid: bool | None = None
     minors_allowed: bool | None = None
     starts_before: date | None = None
+    # Any of these groups (TargetGroup values).
+    target_groups: tuple[str, ...] = ()
+    # Starting between today and today + N days: one of STARTING_WITHIN_DAYS.
+    starting_within_days: int | None = None
+    # Published after this instant (saved-search alerts: "new since the last digest").
+    published_after: datetime | None = None
     sort: OpportunitySort = "relevance"
     today: date | None = None
 
     def __post_init__(self) -> None:
+        if self.starting_within_days is not None and self.starting_within_days not in STARTING_WITHIN_DAYS:
+            raise QueryError("starting_within_days must be one of 30, 90, 180")
+        if self.published_after is not None and self.published_after.tzinfo is None:
+            raise QueryError("published_after needs a time zone")
         self._check_paging(OPPORTUNITY_SORTS, self.sort, self.near)
+
+    @property
+    def day(self) -> date:
+        return self.today or date.today()
+
+    def starting_window(self) -> tuple[date, date] | None:
+        """The start dates (inclusive) that "starting within N days" accepts."""
+        if self.starting_within_days is None:
+            return None
+        return self.day, self.day + timedelta(days=self.starting_within_days)
 
 
 OrganizationSort = Literal["relevance", "name", "closest", "newest", "last_contact"]
