@@ -95,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.imports.views import bp as imports_bp
 
     app.register_blueprint(imports_bp)
+    # Saved searches and their alert digests.
+    from marketplace.alerts.views import bp as alerts_bp
+
+    app.register_blueprint(alerts_bp)
     # Applications (candidature) and the organisation's pipeline of applicants.
     from marketplace.applications.views import bp as applications_bp
 
