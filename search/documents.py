@@ -25,10 +25,11 @@ def opportunity_is_searchable(opportunity: Any) -> bool:
     return _value(opportunity.status) == PUBLISHED
 
 
-def opportunity_document(opportunity: Any) -> dict[str, Any]:
+def opportunity_document(opportunity: Any, today: date | None = None) -> dict[str, Any]:
     organization = opportunity.organization
     municipality = opportunity.municipality
     sector = opportunity.sector
+    district = municipality.district if municipality else None
     allowance = float(opportunity.allowance_eur) if opportunity.allowance_eur is not None else None
     title, title_folded = prepare_both(opportunity.title)
     body, body_folded = prepare_both(opportunity.description)
@@ -36,6 +37,8 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
     suggest_inputs = [title, org_name]
     if municipality:
         suggest_inputs.append(prepare(municipality.name))
+    skills = [item for item in opportunity.skills or () if item.get("code")]
+    languages = [item for item in opportunity.languages or () if item.get("code")]
     return {
         "id": opportunity.id,
         "title": title,
@@ -50,8 +53,10 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
         "sector_code": opportunity.sector_code,
         "sector_section": sector.section_code if sector else None,
         **_place(municipality),
+        "district_name": district.name if district else None,
         "start_date": _iso(opportunity.start_date),
         "end_date": _iso(opportunity.end_date),
+        "next_start": _iso(next_start(opportunity, today)),
         "deadline": _iso(opportunity.application_deadline),
         "published_at": _iso(opportunity.published_at),
         "seats": opportunity.seats,
@@ -60,9 +65,28 @@ def opportunity_document(opportunity: Any) -> dict[str, Any]:
         "minors_allowed": bool(opportunity.minors_allowed),
         "age_min": opportunity.age_min,
         "age_max": opportunity.age_max,
+        "hours_per_week": opportunity.hours_per_week,
+        "target_groups": sorted(set(opportunity.target_groups or ())),
+        "skill_codes": sorted({item["code"] for item in skills}),
+        "required_skill_codes": sorted({item["code"] for item in skills if item.get("required")}),
+        "education_level": _value(opportunity.education_level) if opportunity.education_level else None,
+        "languages": sorted({item["code"] for item in languages}),
+        "language_levels": [f"{item['code']}:{item.get('level') or ''}" for item in languages],
         "display_title": opportunity.title,
+        "organization_display": organization.name,
         "suggest": {"input": [text for text in suggest_inputs if text]},
     }
+
+
+def next_start(opportunity: Any, today: date | None = None) -> date | None:
+    """When one can next begin: the earliest edition not yet started, else the opportunity's start.
+
+    Decided when the document is written, so it can lag behind by the days since then until
+    the opportunity is indexed again (editions changing bump its version).
+    """
+    day = today or date.today()
+    upcoming = [edition.starts_on for edition in opportunity.editions or () if edition.starts_on >= day]
+    return min(upcoming) if upcoming else opportunity.start_date
 
 
 def _place(municipality: Any) -> dict[str, Any]:

@@ -261,8 +261,9 @@ def parse_response(response: Any, *, distance_at: int | None) -> SearchResult:
                 sort_values=sort_values,
             )
         )
+    # Empty buckets (named windows that match nothing) are left out, as terms facets do.
     facets = {
-        name: [Facet(value=_bucket_key(b), count=b["doc_count"]) for b in agg["values"]["buckets"]]
+        name: [Facet(value=_bucket_key(b), count=b["doc_count"]) for b in agg["values"]["buckets"] if b["doc_count"]]
         for name, agg in (response.get("aggregations") or {}).items()
     }
     return SearchResult(hits=hits, total=response["hits"]["total"]["value"], facets=facets)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from search.analysis import prepare, prepare_folded
-from search.queries import GeoFilter, OpportunityQuery, OrganizationQuery, Paging, PeopleQuery, typed_identifier
+from search.queries import (
+    STARTING_FACET,
+    STARTING_WITHIN_DAYS,
+    GeoFilter,
+    OpportunityQuery,
+    OrganizationQuery,
+    Paging,
+    PeopleQuery,
+    typed_identifier,
+)
 
 OPPORTUNITY_TEXT = ["title^3", "organization_name^2", "body"]
 OPPORTUNITY_FOLDED = ["title_folded^2", "organization_name_folded^1.5", "body_folded^0.8", "municipality_folded^2"]
 OPPORTUNITY_FACETS = {"kind": 20, "sector_section": 30, "district": 20, "municipality_code": 200, "paid": 2,
-                      "minors_allowed": 2}  # fmt: skip
+                      "minors_allowed": 2, "target_groups": 20}  # fmt: skip
+
 ORGANIZATION_TEXT = ["name^3", "body"]
 ORGANIZATION_FOLDED = ["name_folded^2", "body_folded^0.8", "municipality_folded"]
 ORGANIZATION_FACETS = {"kind": 20, "districts": 20, "ateco_section": 30, "size_class": 5, "status": 5, "schemes": 10,
@@ -115,8 +125,21 @@ def _opportunity_sort(query: OpportunityQuery) -> list[Any]:
     return sort
 
 
+def starting_window_clause(start: date, end: date) -> dict[str, Any]:
+    return {"range": {"next_start": {"gte": start.isoformat(), "lte": end.isoformat()}}}
+
+
+def _starting_aggregation(query: OpportunityQuery, facet_filters: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Counts for each "starting within N days" window, under every filter but its own."""
+    others = [clause for name, clause in facet_filters.items() if name != STARTING_FACET]
+    windows = {str(days): starting_window_clause(query.day, query.day + timedelta(days=days))
+               for days in STARTING_WITHIN_DAYS}  # fmt: skip
+    return {"filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"filters": {"filters": windows, "keyed": False}}}}  # fmt: skip
+
+
 def opportunity_search_body(query: OpportunityQuery) -> dict[str, Any]:
-    today = (query.today or date.today()).isoformat()
+    today = query.day.isoformat()
     filters: list[Any] = [
         {"term": {"status": "published"}},
         {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "deadline"}}}},
@@ -124,16 +147,24 @@ def opportunity_search_body(query: OpportunityQuery) -> dict[str, Any]:
     ]  # fmt: skip
     if query.starts_before is not None:
         filters.append({"range": {"start_date": {"lte": query.starts_before.isoformat()}}})
+    if query.published_after is not None:
+        filters.append({"range": {"published_at": {"gt": query.published_after.isoformat()}}})
     if query.near is not None:
         filters.append(geo_clause(query.near))
     facet_filters = _term_filters({
         "kind": query.kinds, "sector_section": query.sector_section, "district": query.district,
         "municipality_code": query.municipality_code, "paid": query.paid, "minors_allowed": query.minors_allowed,
+        "target_groups": query.target_groups,
     })  # fmt: skip
+    window = query.starting_window()
+    if window is not None:
+        facet_filters[STARTING_FACET] = starting_window_clause(*window)
     text = text_clause(query.text, OPPORTUNITY_TEXT, OPPORTUNITY_FOLDED)
     highlight = {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160, "number_of_fragments": 1}}
-    return _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
+    body = _assemble(query, must=[text] if text else [], filters=filters, facet_filters=facet_filters,
                      facets=OPPORTUNITY_FACETS, sort=_opportunity_sort(query), highlight=highlight)  # fmt: skip
+    body["aggs"][STARTING_FACET] = _starting_aggregation(query, facet_filters)
+    return body
 
 
 # -- organisations ---------------------------------------------------------------------

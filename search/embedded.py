@@ -14,13 +14,14 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Float,
     Integer,
     MetaData,
@@ -41,6 +42,8 @@ from sqlalchemy.engine import Connection, Engine
 from search.analysis import prepare_folded
 from search.backend import ApplyOutcome, IndexAction
 from search.queries import (
+    STARTING_FACET,
+    STARTING_WITHIN_DAYS,
     Facet,
     GeoFilter,
     OpportunityQuery,
@@ -60,6 +63,22 @@ metadata = MetaData()
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
+
+
+def _utc_naive(value: str | None) -> datetime | None:
+    """An ISO instant as naive UTC: SQLite compares stored timestamps as text, so one zone for all."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _column_value(type_: Any, value: Any) -> Any:
+    if type_ is Date:
+        return _date(value)
+    if isinstance(type_, DateTime):
+        return _utc_naive(value)
+    return value
 
 
 def _timestamp(value: str | None) -> float:
@@ -111,9 +130,7 @@ class EmbeddedIndex:
     def row(self, action: IndexAction) -> dict[str, Any]:
         doc = action.document or {}
         location = doc.get("location") or {}
-        values = {
-            name: _date(doc.get(name)) if type_ is Date else doc.get(name) for name, type_ in self.columns.items()
-        }
+        values = {name: _column_value(type_, doc.get(name)) for name, type_ in self.columns.items()}
         return {
             "id": action.doc_id, "version": action.version, "body": json.dumps(doc),
             "search_text": " ".join(str(doc.get(name) or "") for name in self.text_fields),
@@ -155,7 +172,8 @@ INDEXES = {
             ("title_folded", "organization_name_folded", "body_folded", "municipality_folded"),
             {"kind": String(40), "status": String(20), "sector_section": String(1), "district": String(40),
              "municipality_code": String(6), "paid": Boolean, "minors_allowed": Boolean, "start_date": Date,
-             "deadline": Date, "published_at": String(40)},
+             "next_start": Date, "deadline": Date, "published_at": DateTime()},
+            keyword_lists=("target_groups",),
         ),
         EmbeddedIndex(
             "organizations",
@@ -197,6 +215,8 @@ class Plan:
     near: GeoFilter | None
     # (document, distance, text rank) -> an ascending sort key ending with a unique tiebreak
     sort_key: Callable[[dict[str, Any], float | None, float], tuple[Any, ...]]
+    # Facets made of named buckets, each a condition (counted under every other facet's filter).
+    bucket_facets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -356,6 +376,7 @@ class EmbeddedBackend:
         with self.engine.connect() as conn:
             matches, base = self._matches(conn, plan)
             facets = {name: self._facet(conn, plan, name, base) for name in plan.facets}
+            facets |= {name: self._bucket_facet(conn, plan, name, base) for name in plan.bucket_facets}
         if plan.paging.after is not None:
             after = tuple(plan.paging.after)
             page = [c for c in matches if c.key > after][: plan.paging.per_page]
@@ -430,6 +451,17 @@ class EmbeddedBackend:
                              .group_by(column).order_by(counted.desc(), column)).all()  # fmt: skip
         return [Facet(value=_facet_value(value), count=count) for value, count in pairs]
 
+    @staticmethod
+    def _bucket_facet(conn: Connection, plan: Plan, name: str, base: list[Any]) -> list[Facet]:
+        others = [cond for other, cond in plan.facet_conditions.items() if other != name]
+        table = plan.index.table
+        facets = []
+        for value, condition in plan.bucket_facets[name].items():
+            count = conn.scalar(select(func.count()).select_from(table).where(*base, *others, condition)) or 0
+            if count:
+                facets.append(Facet(value=value, count=count))
+        return facets
+
 
 def _facet_value(value: Any) -> str:
     if isinstance(value, bool):
@@ -449,14 +481,23 @@ def _equals(table: Table, pairs: dict[str, Any]) -> dict[str, Any]:
 def _opportunity_plan(query: OpportunityQuery) -> Plan:
     index = INDEXES["opportunities"]
     t = index.table
-    today = query.today or date.today()
+    today = query.day
     conditions = [t.c.status == "published", or_(t.c.deadline.is_(None), t.c.deadline >= today)]
     if query.starts_before is not None:
         conditions.append(t.c.start_date <= query.starts_before)
+    if query.published_after is not None:
+        conditions.append(t.c.published_at > query.published_after.astimezone(UTC).replace(tzinfo=None))
     facet_conditions = _equals(t, {
         "kind": query.kinds, "sector_section": query.sector_section, "district": query.district,
         "municipality_code": query.municipality_code, "paid": query.paid, "minors_allowed": query.minors_allowed,
     })  # fmt: skip
+    if query.target_groups:
+        facet_conditions["target_groups"] = index.has_value("target_groups", query.target_groups)
+    window = query.starting_window()
+    if window is not None:
+        facet_conditions[STARTING_FACET] = t.c.next_start.between(*window)
+    windows = {str(days): t.c.next_start.between(today, today + timedelta(days=days))
+               for days in STARTING_WITHIN_DAYS}  # fmt: skip
 
     def sort_key(doc: dict[str, Any], distance: float | None, rank: float) -> tuple[Any, ...]:
         newest = (-_timestamp(doc.get("published_at")), -int(doc["id"]))
@@ -469,8 +510,9 @@ def _opportunity_plan(query: OpportunityQuery) -> Plan:
         return (rank, *newest)
 
     return Plan(index, query, query.text, conditions, facet_conditions,
-                ("kind", "sector_section", "district", "municipality_code", "paid", "minors_allowed"),
-                query.near, sort_key)  # fmt: skip
+                ("kind", "sector_section", "district", "municipality_code", "paid", "minors_allowed",
+                 "target_groups"),
+                query.near, sort_key, {STARTING_FACET: windows})  # fmt: skip
 
 
 def _organization_plan(query: OrganizationQuery) -> Plan:

@@ -28,6 +28,7 @@ ANALYSIS: dict[str, Any] = {
 _TEXT = {"type": "text", "analyzer": "it_text"}
 _FOLDED = {"type": "text", "analyzer": "it_folded"}
 _KEYWORD = {"type": "keyword"}
+_STORED = {"type": "keyword", "index": False}  # shown in results, never searched
 
 OPPORTUNITIES: dict[str, Any] = {
     "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
@@ -50,9 +51,12 @@ OPPORTUNITIES: dict[str, Any] = {
             "municipality_name": {**_KEYWORD},
             "municipality_folded": _FOLDED,
             "district": _KEYWORD,
+            "district_name": _STORED,
             "location": {"type": "geo_point"},
             "start_date": {"type": "date"},
             "end_date": {"type": "date"},
+            # The earliest edition still to start, else start_date: what "starting within" filters on.
+            "next_start": {"type": "date"},
             "deadline": {"type": "date"},
             "published_at": {"type": "date"},
             "seats": {"type": "integer"},
@@ -61,7 +65,15 @@ OPPORTUNITIES: dict[str, Any] = {
             "minors_allowed": {"type": "boolean"},
             "age_min": {"type": "integer"},
             "age_max": {"type": "integer"},
-            "display_title": {"type": "keyword", "index": False},
+            "hours_per_week": {"type": "integer"},
+            "target_groups": _KEYWORD,
+            "skill_codes": _KEYWORD,
+            "required_skill_codes": _KEYWORD,
+            "education_level": _KEYWORD,
+            "languages": _KEYWORD,
+            "language_levels": _STORED,  # "en:B1": read in results, never searched
+            "display_title": _STORED,
+            "organization_display": _STORED,
             "suggest": {"type": "completion", "analyzer": "it_suggest"},
         },
     },

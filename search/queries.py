@@ -68,6 +68,8 @@ OpportunitySort = Literal["relevance", "newest", "closest", "deadline"]
 OPPORTUNITY_SORTS: tuple[str, ...] = ("relevance", "newest", "closest", "deadline")
 # The "starting within" facet's buckets, in days.
 STARTING_WITHIN_DAYS: tuple[int, ...] = (30, 90, 180)
+# Its name among the facets; its values are those days as strings.
+STARTING_FACET = "starting_within"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,133 @@ def test_filters_and_facets_agree(backend):
     assert ids(backend.search_opportunities(OpportunityQuery(paid=True))) == [melzo.id]
 
 
+def facet_counts(result, name: str) -> dict[str, int]:
+    return {f.value: f.count for f in result.facets[name]}
+
+
+@pytest.fixture
+def catalogue(db_session):
+    """Four opportunities that between them exercise the search page's newer filters and facets."""
+    from datetime import UTC, datetime
+
+    from marketplace.opportunities.models import Edition
+
+    today = date.today()
+    org = factories.organization("Cooperativa L'Aurora")
+    kitchen = factories.opportunity(
+        org, title="Aiuto cuoco in mensa", sector_code="56", target_groups=["young_neet", "migrants"],
+        start_date=today + timedelta(days=10), municipality_code="015142", hours_per_week=20,
+        skills=[{"code": "cucina", "required": True}, {"code": "haccp", "required": False}],
+        languages=[{"code": "it", "level": "A2"}], published_at=datetime(2026, 1, 10, 9, tzinfo=UTC),
+    )  # fmt: skip
+    warehouse = factories.opportunity(
+        org, title="Magazziniere", sector_code="52.10.10", target_groups=["young_neet"],
+        start_date=today + timedelta(days=60), application_deadline=today + timedelta(days=50),
+        published_at=datetime(2026, 2, 10, 9, tzinfo=UTC),
+    )  # fmt: skip
+    # A course whose own start is far away, but whose next edition starts in 20 days.
+    course = factories.opportunity(
+        org, title="Corso di saldatura", kind=OpportunityKind.COURSE, sector_code="25.62.00",
+        target_groups=["students"], start_date=today + timedelta(days=300),
+        published_at=datetime(2026, 3, 10, 9, tzinfo=UTC),
+    )  # fmt: skip
+    db_session.add_all([
+        Edition(opportunity=course, starts_on=today - timedelta(days=5), ends_on=today + timedelta(days=5)),
+        Edition(opportunity=course, starts_on=today + timedelta(days=20), ends_on=today + timedelta(days=40)),
+    ])  # fmt: skip
+    undated = factories.opportunity(org, title="Volontariato in biblioteca", start_date=None, target_groups=[],
+                                    published_at=datetime(2026, 4, 10, 9, tzinfo=UTC))  # fmt: skip
+    db_session.flush()
+    db_session.expire(course, ["editions"])
+    return {"kitchen": kitchen, "warehouse": warehouse, "course": course, "undated": undated}
+
+
+def test_documents_carry_what_results_show(backend, catalogue):
+    put(backend, "opportunities", *catalogue.values())
+    result = backend.search_opportunities(OpportunityQuery(text="cuoco"))
+    source = result.hits[0].source
+    assert source["organization_display"] == "Cooperativa L'Aurora"
+    assert source["municipality_name"] == "Melzo" and source["district"] == "melzo"
+    assert source["district_name"] == "Ambito di Melzo"
+    assert source["sector_section"] == "I" and source["hours_per_week"] == 20
+    assert source["target_groups"] == ["migrants", "young_neet"]
+    assert source["skill_codes"] == ["cucina", "haccp"] and source["required_skill_codes"] == ["cucina"]
+    assert source["languages"] == ["it"] and source["language_levels"] == ["it:A2"]
+    course = backend.search_opportunities(OpportunityQuery(text="saldatura")).hits[0].source
+    # The edition that already began does not count: the next one does.
+    assert course["next_start"] == (date.today() + timedelta(days=20)).isoformat()
+
+
+def test_target_group_filter_and_facet(backend, catalogue):
+    ids_of = {name: row.id for name, row in catalogue.items()}
+    put(backend, "opportunities", *catalogue.values())
+    everything = backend.search_opportunities(OpportunityQuery())
+    assert facet_counts(everything, "target_groups") == {"young_neet": 2, "migrants": 1, "students": 1}
+    neet = backend.search_opportunities(OpportunityQuery(target_groups=("young_neet",)))
+    assert sorted(ids(neet)) == sorted([ids_of["kitchen"], ids_of["warehouse"]])
+    # Any of the chosen groups; the facet ignores its own filter.
+    either = backend.search_opportunities(OpportunityQuery(target_groups=("students", "migrants")))
+    assert sorted(ids(either)) == sorted([ids_of["kitchen"], ids_of["course"]])
+    assert facet_counts(either, "target_groups") == {"young_neet": 2, "migrants": 1, "students": 1}
+    # Other facets count under it.
+    assert facet_counts(neet, "kind") == {"internship": 2}
+
+
+def test_sector_section_filter_and_facet(backend, catalogue):
+    put(backend, "opportunities", *catalogue.values())
+    everything = backend.search_opportunities(OpportunityQuery())
+    assert facet_counts(everything, "sector_section") == {"I": 1, "H": 1, "C": 1}
+    assert ids(backend.search_opportunities(OpportunityQuery(sector_section="C"))) == [catalogue["course"].id]
+    transport = backend.search_opportunities(OpportunityQuery(sector_section="H"))
+    assert ids(transport) == [catalogue["warehouse"].id]
+    assert facet_counts(transport, "sector_section") == {"I": 1, "H": 1, "C": 1}
+
+
+def test_starting_within_filter_and_facet(backend, catalogue):
+    ids_of = {name: row.id for name, row in catalogue.items()}
+    put(backend, "opportunities", *catalogue.values())
+    everything = backend.search_opportunities(OpportunityQuery())
+    # Cumulative windows; the undated one is in none of them.
+    assert facet_counts(everything, "starting_within") == {"30": 2, "90": 3, "180": 3}
+    soon = backend.search_opportunities(OpportunityQuery(starting_within_days=30))
+    assert sorted(ids(soon)) == sorted([ids_of["kitchen"], ids_of["course"]])
+    assert facet_counts(soon, "starting_within") == {"30": 2, "90": 3, "180": 3}
+    assert facet_counts(soon, "kind") == {"internship": 1, "course": 1}
+    # Counted under the other filters: only courses.
+    courses = backend.search_opportunities(OpportunityQuery(kinds=("course",)))
+    assert facet_counts(courses, "starting_within") == {"30": 1, "90": 1, "180": 1}
+    # Days are counted from the query's day.
+    later = backend.search_opportunities(
+        OpportunityQuery(starting_within_days=30, today=date.today() + timedelta(days=45))
+    )
+    assert ids(later) == [ids_of["warehouse"]]
+
+
+def test_published_after(backend, catalogue):
+    from datetime import UTC, datetime, timezone
+
+    put(backend, "opportunities", *catalogue.values())
+    after = OpportunityQuery(published_after=datetime(2026, 2, 10, 9, tzinfo=UTC), sort="newest")
+    assert ids(backend.search_opportunities(after)) == [catalogue["undated"].id, catalogue["course"].id]
+    # The same instant in another zone gives the same answer (strictly after).
+    rome = timezone(timedelta(hours=1))
+    same = OpportunityQuery(published_after=datetime(2026, 2, 10, 10, tzinfo=rome), sort="newest")
+    assert ids(backend.search_opportunities(same)) == ids(backend.search_opportunities(after))
+    assert backend.search_opportunities(OpportunityQuery(published_after=datetime(2026, 5, 1, tzinfo=UTC))).total == 0
+
+
+def test_place_facets_and_filters(backend, catalogue):
+    put(backend, "opportunities", *catalogue.values())
+    everything = backend.search_opportunities(OpportunityQuery())
+    assert facet_counts(everything, "district") == {"cernusco": 3, "melzo": 1}
+    assert facet_counts(everything, "municipality_code") == {"015108": 3, "015142": 1}
+    assert facet_counts(everything, "minors_allowed") == {"false": 4}
+    in_gorgonzola = backend.search_opportunities(OpportunityQuery(municipality_code="015108"))
+    assert in_gorgonzola.total == 3
+    assert facet_counts(in_gorgonzola, "municipality_code") == {"015108": 3, "015142": 1}
+    assert facet_counts(in_gorgonzola, "district") == {"cernusco": 3}
+
+
 def test_distance_filter_and_closest_sort(backend):
     cassina = factories.opportunity(municipality_code="015060")  # ~5 km from Gorgonzola
     melzo = factories.opportunity(municipality_code="015142")  # ~7 km
