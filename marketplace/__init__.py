@@ -103,6 +103,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.applications.views import bp as applications_bp
 
     app.register_blueprint(applications_bp)
+    # The JSON API (/api/v1) and the pages where partner_admins manage its tokens.
+    from marketplace.api.token_views import bp as api_tokens_bp
+    from marketplace.api.views import bp as api_v1_bp
+
+    app.register_blueprint(api_v1_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def _init_services(app: Flask) -> None:
