@@ -95,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.imports.views import bp as imports_bp
 
     app.register_blueprint(imports_bp)
+    # The opportunity editor: writing, review and the workflow history.
+    from marketplace.opportunities.editor_views import bp as opportunity_editor_bp
+
+    app.register_blueprint(opportunity_editor_bp)
     # Saved searches and their alert digests.
     from marketplace.alerts.views import bp as alerts_bp
 
