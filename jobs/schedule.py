@@ -30,6 +30,7 @@ def periodic_jobs() -> list[Periodic]:
     from jobs.tasks.agreements import flag_expiring_agreements
     from jobs.tasks.alerts import send_alert_digests
     from jobs.tasks.mail import send_unsent_mail
+    from jobs.tasks.opportunities import close_due_opportunities
     from jobs.tasks.search import drain_search_outbox, reconcile_search
 
     return [
@@ -39,6 +40,8 @@ def periodic_jobs() -> list[Periodic]:
         Periodic("reconcile-search", reconcile_search, 15 * 60),
         # Daily slots start at midnight UTC; the job itself only sends what it has not sent yet.
         Periodic("flag-expiring-agreements", flag_expiring_agreements, 24 * 3600),
+        # Hourly: an opportunity leaves search soon after its deadline or its last seat.
+        Periodic("close-due-opportunities", close_due_opportunities, 3600),
         # Each saved search decides for itself whether it is due (daily or weekly).
         Periodic("send-alert-digests", send_alert_digests, 3600),
     ]
