@@ -56,6 +56,7 @@ SAVER_ROLES = frozenset({Role.CANDIDATE, Role.OPERATOR, Role.PARTNER_ADMIN, Role
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.PARTNER_ADMIN, Role.ADMIN})
 PEOPLE_CHOICES_LIMIT = 500
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class AlertRefused(ValueError):
@@ -282,7 +283,8 @@ def delete(saved: SavedSearch) -> None:
 
 
 def by_token(token: str) -> SavedSearch | None:
-    if not token or len(token) > 64:
+    # Tokens are URL-safe base64: anything else (a NUL byte PostgreSQL would refuse) is simply unknown.
+    if not TOKEN_SHAPE.fullmatch(token or ""):
         return None
     return db.session.scalar(select(SavedSearch).where(SavedSearch.unsubscribe_token == token))
 
@@ -423,7 +425,7 @@ def send_digest(saved: SavedSearch, now: datetime) -> bool:
                 subject = _("Nuove opportunità per «%(name)s»: %(count)d", name=saved.name, count=total)
                 queue_mail(
                     recipient.email, subject, "mail/alert_digest.txt",
-                    alert=saved, recipient=recipient, opportunities=matches[:DIGEST_SIZE], total=total,
+                    alert=saved, reader=recipient, opportunities=matches[:DIGEST_SIZE], total=total,
                     search_url=search_url(saved.query_string),
                     unsubscribe_url=url_for("alerts.unsubscribe", token=saved.unsubscribe_token, _external=True),
                     manage_url=url_for("alerts.mine", _external=True),
