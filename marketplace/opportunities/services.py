@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
-from marketplace.opportunities.models import Opportunity
+from marketplace.opportunities.models import Edition, Opportunity
+from marketplace.opportunities.policy import PUBLIC_STATUSES
+from marketplace.organizations.models import Site
 from marketplace.territory.models import Municipality
 from search import OpportunityQuery, SearchResult
 
@@ -16,15 +18,29 @@ def search(query: OpportunityQuery) -> SearchResult:
     return current_app.extensions["search"].search_opportunities(query)
 
 
-def get_public(opportunity_id: int) -> Opportunity | None:
-    """An opportunity as the public may see it: published or closed, never a draft."""
+def get_for_page(opportunity_id: int) -> Opportunity | None:
+    """An opportunity in any status, with everything its page shows loaded in a few queries.
+
+    The caller decides who may see it (policy.can_view); this only reads.
+    """
     query = (
         select(Opportunity)
         .where(Opportunity.id == opportunity_id)
-        .options(selectinload(Opportunity.organization), selectinload(Opportunity.municipality))
+        .options(
+            selectinload(Opportunity.organization),
+            selectinload(Opportunity.municipality),
+            selectinload(Opportunity.sector),
+            selectinload(Opportunity.site).selectinload(Site.municipality),
+            selectinload(Opportunity.editions).selectinload(Edition.municipality),
+        )
     )
-    opportunity = db.session.scalar(query)
-    if opportunity is None or opportunity.status.value not in {"published", "closed"}:
+    return db.session.scalar(query)
+
+
+def get_public(opportunity_id: int) -> Opportunity | None:
+    """An opportunity as the public may see it: published or closed, never a draft."""
+    opportunity = get_for_page(opportunity_id)
+    if opportunity is None or opportunity.status.value not in PUBLIC_STATUSES:
         return None
     return opportunity
 

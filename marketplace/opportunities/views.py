@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from marketplace.access import public
-from marketplace.opportunities import services
+from marketplace.opportunities import page as detail_page
+from marketplace.opportunities import policy, services
 from marketplace.opportunities.forms import SearchForm
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
 from search import OpportunityQuery, SearchUnavailable
@@ -61,12 +63,52 @@ def search():
     return page, 503 if unavailable else 200
 
 
+def _viewable_or_404(opportunity_id: int):
+    """Published and closed ones for everybody; drafts, reviews and archived ones only for their editors.
+
+    Anybody else gets 404, not 403: a draft's existence is nobody else's business.
+    """
+    opportunity = services.get_for_page(opportunity_id)
+    if opportunity is None or not policy.can_view(current_user, opportunity):
+        abort(404)
+    return opportunity
+
+
 @bp.route("/<int:opportunity_id>")
 @public
 def detail(opportunity_id: int):
-    opportunity = services.get_public(opportunity_id)
-    if opportunity is None:
+    opportunity = _viewable_or_404(opportunity_id)
+    view = detail_page.build(opportunity, current_user, today=detail_page.rome_today())
+    html = render_template(
+        "opportunities/detail.html", page=view, opportunity=opportunity,
+        meta_description=detail_page.plain_summary(opportunity),
+    )  # fmt: skip
+    response = make_response(html)
+    if view.preview:
+        # A preview is for its editors only: no shared cache keeps it, no search engine lists it.
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/<int:opportunity_id>/edizioni.ics", defaults={"edition_id": None})
+@bp.route("/<int:opportunity_id>/edizioni/<int:edition_id>.ics")
+@public
+def editions_ics(opportunity_id: int, edition_id: int | None):
+    """The editions as an iCalendar file: all of them, or the one the link names."""
+    opportunity = _viewable_or_404(opportunity_id)
+    editions = [e for e in opportunity.editions if edition_id is None or e.id == edition_id]
+    if not editions:
         abort(404)
-    return render_template(
-        "opportunities/detail.html", opportunity=opportunity, kind_labels=OPPORTUNITY_KIND_LABELS
-    )
+    body = detail_page.editions_calendar(
+        opportunity, editions,
+        page_url=url_for("opportunities.detail", opportunity_id=opportunity.id, _external=True),
+        uid_domain=request.host.split(":")[0],
+    )  # fmt: skip
+    name = f"opportunita-{opportunity.id}" + (f"-edizione-{edition_id}" if edition_id else "-edizioni") + ".ics"
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if opportunity.status.value not in policy.PUBLIC_STATUSES:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
