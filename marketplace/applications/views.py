@@ -22,7 +22,6 @@ from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS, Opportunit
 bp = Blueprint("applications", __name__)
 
 
-
 def _stale_message() -> str:
     return _(
         "Nel frattempo questa candidatura è stata aggiornata da un'altra persona: il tuo passaggio non è stato "
