@@ -436,3 +436,51 @@ def test_a_stopped_alert_can_be_reactivated_without_a_backlog(app, catalogue):
     assert saved.is_active
     # What was published while it was off is not sent now.
     assert services.send_due_digests(utcnow() + timedelta(days=1))[0] == 0
+
+
+# -- on committed data, through the search outbox ---------------------------------------------------
+
+
+def _drain(app) -> None:
+    while indexing.drain_once().applied:
+        db.session.commit()
+    db.session.commit()
+    app.extensions["search"].refresh("opportunities")
+
+
+def test_committed_runs_send_one_digest_even_when_two_run_at_once(app, committed):
+    from marketplace.opportunities import workflow
+    from marketplace.opportunities.models import CloseReason
+
+    search = app.extensions["search"]
+    search.drop_indexes()  # documents of earlier tests would share the restarted ids
+    search.ensure_indexes()
+    now = utcnow()
+    candidate = fr.user(Role.CANDIDATE, "committed@example.org", full_name="Chiara Rossi")
+    org = factories.organization("Magazzini Generali Melzo")
+    kept = factories.opportunity(org, title="Magazzino: addetto al carico", published_at=now - timedelta(hours=1))
+    closing = factories.opportunity(org, title="Magazzino: posto appena coperto", published_at=now - timedelta(hours=1))
+    saved = _alert(candidate)
+    committed.commit()
+    _drain(app)
+    workflow.close(closing, actor=None, reason=CloseReason.FILLED)
+    committed.commit()
+    _drain(app)  # the outbox removes the closed one from the index
+
+    # Another run holds the alert: this one skips it instead of sending the same digest again.
+    holder = db.session.scalars(
+        select(SavedSearch).where(SavedSearch.id == saved.id).with_for_update()
+    ).one()  # fmt: skip
+    assert holder.last_sent_at is None
+    with app.app_context():  # a second connection, as a second worker would have
+        assert send_alert_digests() == 0
+    committed.rollback()
+
+    assert send_alert_digests() == 1
+    assert send_alert_digests() == 0
+    db.session.expire_all()
+    [mail] = mails()
+    assert "addetto al carico" in mail.body_text and "appena coperto" not in mail.body_text
+    assert mail.recipient == "committed@example.org"
+    assert db.session.get(SavedSearch, saved.id).last_sent_at is not None
+    assert kept.id in {hit.id for hit in search.search_opportunities(services.query_for(saved)).hits}
