@@ -315,8 +315,17 @@ def test_an_unknown_opportunity_is_404(client: FlaskClient) -> None:
 
 def test_editions_are_listed_with_calendar_links(client: FlaskClient) -> None:
     opportunity = factories.opportunity(kind=OpportunityKind.WORKSHOP, allowance_eur=None)
-    first = Edition(opportunity=opportunity, label="Primavera", starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 5),
-                    start_time=time(9, 30), end_time=time(13), place="Sala civica", municipality_code="015108", seats=8)
+    first = Edition(
+        opportunity=opportunity,
+        label="Primavera",
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 3, 5),
+        start_time=time(9, 30),
+        end_time=time(13),
+        place="Sala civica",
+        municipality_code="015108",
+        seats=8,
+    )
     second = Edition(opportunity=opportunity, starts_on=date(2027, 5, 10), ends_on=date(2027, 5, 10), seats=1)
     db.session.add_all([first, second])
     db.session.flush()
