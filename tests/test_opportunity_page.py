@@ -337,3 +337,11 @@ def test_editions_are_listed_with_calendar_links(client: FlaskClient) -> None:
     assert f"/opportunita/{opportunity.id}/edizioni/{first.id}.ics" in hrefs
     assert f"/opportunita/{opportunity.id}/edizioni/{second.id}.ics" in hrefs
     assert f"/opportunita/{opportunity.id}/edizioni.ics" in hrefs
+
+
+def test_odd_stored_lists_do_not_break_the_page(client: FlaskClient) -> None:
+    opportunity = factories.opportunity(
+        languages=[{"level": "B2"}, {"code": "fr"}], target_groups=["gone_group", TargetGroup.STUDENTS.value]
+    )
+    html = page_of(client, opportunity)
+    assert "francese" in html.lower() and "Studenti" in html and "gone_group" not in html

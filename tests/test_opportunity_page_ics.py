@@ -113,3 +113,13 @@ def test_unpublished_calendars_follow_the_page_rules(client: FlaskClient, status
     response = client.get(f"/opportunita/{opportunity.id}/edizioni.ics")
     assert len(events_of(calendar_from(response))) == 2
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_times_that_make_no_sense_give_an_all_day_event(client: FlaskClient) -> None:
+    opportunity = factories.opportunity(kind=OpportunityKind.COURSE)
+    odd = Edition(opportunity=opportunity, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 1),
+                  start_time=time(18), end_time=time(9), seats=5)  # fmt: skip
+    db.session.add(odd)
+    db.session.flush()
+    (event,) = events_of(calendar_from(client.get(f"/opportunita/{opportunity.id}/edizioni.ics")))
+    assert event.decoded("DTSTART") == date(2027, 6, 1) and event.decoded("DTEND") == date(2027, 6, 2)

@@ -284,7 +284,11 @@ def build(opportunity: Opportunity, user: Any, *, today: date) -> DetailPage:
         deadline=deadline,
         target_groups=_target_group_labels(opportunity.target_groups),
         education=str(EDUCATION_LABELS[opportunity.education_level]) if opportunity.education_level else None,
-        languages=[(language_name(item["code"]), item.get("level", "")) for item in opportunity.languages or ()],
+        languages=[
+            (language_name(item["code"]), item.get("level") or "")
+            for item in opportunity.languages or ()
+            if item.get("code")
+        ],
         required_skills=_skill_labels(opportunity.required_skill_codes),
         preferred_skills=_skill_labels(opportunity.preferred_skill_codes),
         contact_phone=_phone_for_display(opportunity.contact_phone),
@@ -409,7 +413,7 @@ def _edition_event(opportunity: Opportunity, edition: Edition, *, page_url: str,
     event.add("dtstamp", datetime.now(ROME))
     summary = opportunity.title if not edition.label else f"{opportunity.title} – {edition.label}"
     event.add("summary", summary)
-    if edition.start_time and edition.end_time:
+    if edition.start_time and edition.end_time and edition.end_time > edition.start_time:
         event.add("dtstart", datetime.combine(edition.starts_on, edition.start_time, tzinfo=ROME))
         event.add("dtend", datetime.combine(edition.starts_on, edition.end_time, tzinfo=ROME))
         if edition.ends_on > edition.starts_on:
