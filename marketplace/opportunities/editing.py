@@ -145,6 +145,9 @@ def _complete(organization: Organization, values: dict[str, Any]) -> dict[str, A
     site = db.session.get(Site, values["site_id"]) if values.get("site_id") else None
     if site is not None and site.organization_id == organization.id:
         values["municipality_code"] = site.municipality_code
+    elif not values.get("municipality_code"):
+        # No site and no comune given: it happens where the organisation is (search by place still finds it).
+        values["municipality_code"] = organization.municipality_code
     if not values.get("sector_code"):
         values["sector_code"] = organization.ateco_code
     for field in ("schedule", "accessibility_notes", "contact_name", "description"):

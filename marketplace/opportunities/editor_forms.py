@@ -90,9 +90,12 @@ class LanguageRowForm(Form):
         validate_choice=False,
     )
 
-    def validate_level(self, field: SelectField) -> None:
-        if self.code.data and not field.data:
+    # Optional() stops the chain on an empty field, so each check sits on the field that has a value.
+    def validate_code(self, field: SelectField) -> None:
+        if field.data and not self.level.data:
             raise ValidationError(_l("Indica il livello richiesto (da A1 a C2)."))
+
+    def validate_level(self, field: SelectField) -> None:
         if field.data and not self.code.data:
             raise ValidationError(_l("Scegli la lingua per questo livello."))
 
@@ -302,7 +305,9 @@ class OpportunityForm(FlaskForm):
         for attribute, message in errors.items():
             name = self.ERROR_FIELDS.get(attribute, attribute)
             if name in self._fields:
-                self[name].errors = [*self[name].errors, message]
+                # A FieldList's own errors are per-row dicts: only sentences belong in the summary.
+                existing = [error for error in self[name].errors if isinstance(error, str)]
+                self[name].errors = [*existing, message]
             else:
                 unplaced.append(message)
         return unplaced

@@ -225,10 +225,8 @@ def edit(opportunity_id: int):
                 opportunity, form.values(), actor=current_user, expected_version=form.expected_version()
             )
         except editing.InvalidOpportunity as invalid:
-            db.session.rollback()
             _place_errors(form, invalid.errors)
         except StaleRecord:
-            db.session.rollback()
             flash(
                 _(
                     "Questa opportunità è stata modificata da un altro utente mentre la compilavi: le tue "
@@ -285,7 +283,6 @@ def editions(opportunity_id: int):
         try:
             editing.save_edition(opportunity, None, form.values(), actor=current_user)
         except editing.InvalidOpportunity as invalid:
-            db.session.rollback()
             form_errors(form, invalid.errors)
         else:
             db.session.commit()
@@ -307,7 +304,6 @@ def edition_edit(opportunity_id: int, edition_id: int):
         try:
             editing.save_edition(opportunity, edition, form.values(), actor=current_user)
         except editing.InvalidOpportunity as invalid:
-            db.session.rollback()
             form_errors(form, invalid.errors)
         else:
             db.session.commit()
@@ -353,7 +349,7 @@ def _transition(opportunity: Opportunity, form, step, done: str, back: str) -> R
     try:
         step()
     except workflow.TransitionRefused as refused:
-        db.session.rollback()
+        # Refused before any change: the request ends without a commit, so nothing is written.
         flash(refused.message, "danger")
         return redirect(back)
     db.session.commit()
