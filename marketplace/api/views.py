@@ -102,12 +102,12 @@ def token_key() -> str:
 
 
 def _read_limited(view: Callable[..., Any]) -> Callable[..., Any]:
-    return limiter.limit(read_limit, key_func=get_remote_address, scope="api-read")(view)
+    return limiter.shared_limit(read_limit, scope="api-read", key_func=get_remote_address)(view)
 
 
 def _write_limited(view: Callable[..., Any]) -> Callable[..., Any]:
-    view = limiter.limit(write_limit, key_func=token_key, scope="api-write")(view)
-    return limiter.limit(write_ip_limit, key_func=get_remote_address, scope="api-write-ip")(view)
+    view = limiter.shared_limit(write_limit, scope="api-write", key_func=token_key)(view)
+    return limiter.shared_limit(write_ip_limit, scope="api-write-ip", key_func=get_remote_address)(view)
 
 
 # -- request plumbing ---------------------------------------------------------------------------
@@ -122,6 +122,8 @@ def _limit_body() -> None:
 @bp.after_request
 def _language_header(response: Response) -> Response:
     response.headers["Content-Language"] = _locale()
+    # A client (or a browser opening the URL) must never sniff a JSON string as HTML.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("Cache-Control", "no-store" if request.method != "GET" else "public, max-age=30")
     return response
 
