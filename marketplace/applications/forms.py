@@ -11,7 +11,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.applications import pipeline
-from marketplace.applications.models import APPLICATION_STATUS_LABELS, ApplicationStatus
+from marketplace.applications.models import ApplicationStatus
 from marketplace.applications.services import MESSAGE_MAX, NOTE_MAX
 
 TOO_LONG = _l("Al massimo %(max)d caratteri.")
@@ -64,8 +64,7 @@ class MoveForm(FlaskForm):
     def __init__(self, *args: Any, current: ApplicationStatus, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.to_status.choices = [
-            (status.value, f"{APPLICATION_STATUS_LABELS[status]} — {pipeline.MOVE_LABELS[status]}")
-            for status in pipeline.allowed_moves(current)
+            (status.value, pipeline.MOVE_LABELS[status]) for status in pipeline.allowed_moves(current)
         ]
 
     def validate_to_status(self, field: SelectField) -> None:

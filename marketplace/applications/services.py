@@ -108,6 +108,21 @@ def for_opportunity(opportunity_id: int) -> dict[ApplicationStatus, list[Applica
     return board
 
 
+def counts_by_opportunity(opportunity_ids: list[int]) -> dict[int, dict[ApplicationStatus, int]]:
+    """How many applicants each opportunity has in each state (for lists of opportunities)."""
+    result: dict[int, dict[ApplicationStatus, int]] = {opportunity_id: {} for opportunity_id in opportunity_ids}
+    if not opportunity_ids:
+        return result
+    query = (
+        select(Application.opportunity_id, Application.status, func.count())
+        .where(Application.opportunity_id.in_(opportunity_ids))
+        .group_by(Application.opportunity_id, Application.status)
+    )
+    for opportunity_id, status, count in db.session.execute(query):
+        result[opportunity_id][status] = count
+    return result
+
+
 def history(application_id: int) -> list[ApplicationEvent]:
     query = (
         select(ApplicationEvent)
