@@ -27,7 +27,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 # The benchmarks never touch the app's or the tests' data: own database, index prefix, Redis db.
 BENCH_DATABASE = "opportunita_bench"
 BENCH_ENV = {
-    "REDIS_URL": "redis://127.0.0.1:6379/3",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
     "SEARCH_INDEX_PREFIX": "bench-opportunita",
     "SECRET_KEY": "bench",
     "FLASK_APP": "marketplace",

@@ -1,15 +1,18 @@
-"""The public search page end to end: gunicorn (2 sync workers) under wrk, walking the search mix.
+"""The public search page (or the JSON API) end to end: gunicorn (2 sync workers) under wrk, walking the search mix.
 
-Every request goes through the whole stack: form validation, the comuni list from PostgreSQL,
-the Elasticsearch query, Jinja rendering. wrk runs for a bounded time against 127.0.0.1 only;
-gunicorn is always stopped afterwards, even on error or SIGTERM.
+Every request goes through the whole stack: parameter validation, the comuni list from PostgreSQL,
+the Elasticsearch query, Jinja rendering (or JSON). wrk runs for a bounded time against 127.0.0.1
+only; gunicorn is always stopped afterwards, even on error or SIGTERM. With `--target api` the same
+searches go to `GET /api/v1/opportunities` (rate limiting off, as a load test from one address
+would otherwise measure the limiter) and the result is written as `api_load-<scale>.json`.
 
-    .venv/bin/python -m benchmarks.page_load --scale 10000 [--duration 20] [--connections 8]
+    .venv/bin/python -m benchmarks.page_load --scale 10000 [--duration 20] [--connections 8] [--target api]
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -94,19 +97,26 @@ def run_wrk(base: str, paths_file: Path, duration: int, connections: int, thread
     }
 
 
-def dataset_facts() -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+PAGE_PREFIX, API_PREFIX = "/opportunita/", "/api/v1/opportunities"
+
+
+def dataset_facts(target: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     app = common.make_app()
     with app.app_context():
         common.wait_for_elasticsearch(app.extensions["search"].client)
         machine, counts = common.machine_info(app), common.opportunity_counts(app)
         paths = [spec.to_path() for spec in build_mix(load_places(), DEFAULT_SIZE, DEFAULT_SEED)]
+    if target == "api":
+        paths = [API_PREFIX + path.removeprefix(PAGE_PREFIX) for path in paths]
     return machine, counts, paths
 
 
-def run(scale: int, duration: int, connections: int, workers: int) -> dict[str, Any]:
+def run(scale: int, duration: int, connections: int, workers: int, target: str = "page") -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    machine, counts, paths = dataset_facts()
+    if target == "api":
+        os.environ["RATELIMIT_ENABLED"] = "0"
+    machine, counts, paths = dataset_facts(target)
     workdir = Path(tempfile.mkdtemp(prefix="bench-page-load-"))
     paths_file = workdir / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
@@ -137,6 +147,7 @@ def run(scale: int, duration: int, connections: int, workers: int) -> dict[str, 
         "machine": machine,
         "dataset": counts,
         "server": {"gunicorn_workers": workers, "worker_class": "sync", "command": " ".join(gunicorn[1:])},
+        "target": target,
         "mix": {"distinct_urls": len(set(paths)), "urls": len(paths), "seed": DEFAULT_SEED},
         "sequential_warmup": warmup,
         "load": {"duration_s": duration, "connections": connections, **load},
@@ -150,11 +161,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of load")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--target", choices=("page", "api"), default="page")
     args = parser.parse_args()
-    result = run(args.scale, args.duration, args.connections, args.workers)
-    path = common.write_result("page_load", args.scale, result)
+    result = run(args.scale, args.duration, args.connections, args.workers, args.target)
+    name = "page_load" if args.target == "page" else "api_load"
+    path = common.write_result(name, args.scale, result)
     load, lat = result["load"], result["load"]["latency_ms"]
-    print(f"page_load @ {args.scale}: {load['requests']} requests in {load['seconds']} s, {args.connections} conns")
+    print(f"{name} @ {args.scale}: {load['requests']} requests in {load['seconds']} s, {args.connections} conns")
     print(f"  {load['requests_per_s']} req/s; latency p50 {lat['p50']} p90 {lat['p90']} p99 {lat['p99']} ms")
     print(f"  errors {load['errors']}; warm-up statuses {result['sequential_warmup']['statuses']}")
     print(f"  -> {path.relative_to(common.ROOT)}")

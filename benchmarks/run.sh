@@ -6,7 +6,7 @@
 #   PREPARE=0 benchmarks/run.sh 10000               # reuse the dataset already loaded
 #
 # Isolation: database opportunita_bench (its public schema is dropped and recreated), indexes
-# bench-*, Redis db 3. Services must already run (scripts/services.sh status); this script never
+# bench-*, Redis db 9. Services must already run (scripts/services.sh status); this script never
 # starts or stops them. Every step has a time limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-600}
 source benchmarks/env.sh
 case "$DATABASE_URL" in */opportunita_bench) ;; *) echo "refusing: DATABASE_URL is not opportunita_bench" >&2; exit 1;; esac
 case "$SEARCH_INDEX_PREFIX" in bench-*) ;; *) echo "refusing: index prefix must start with bench-" >&2; exit 1;; esac
-case "$REDIS_URL" in */3) ;; *) echo "refusing: REDIS_URL must be db 3" >&2; exit 1;; esac
+case "$REDIS_URL" in */9) ;; *) echo "refusing: REDIS_URL must be db 9" >&2; exit 1;; esac
 
 PSQL_URL=${DATABASE_URL/+psycopg/}
 ADMIN_URL=${PSQL_URL%/*}/postgres

@@ -75,6 +75,7 @@ def details(
         "driving_licence_required": kind == K.JOB and rng.random() < 0.2,
         "schedule": rng.choice(_SCHEDULES),
         "contact_name": f"{rng.choice(ItalianNames.first_names)} {rng.choice(ItalianNames.last_names)}",
+        "total_hours": None,
         "submitted_at": None,
         "closed_at": None,
         "close_reason": None,
