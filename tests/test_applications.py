@@ -265,7 +265,7 @@ def test_a_fifty_megabyte_upload_gets_the_italian_413_page(app, world, upload_fo
     huge = b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024)
     response = post_apply(client, world["opportunity"].id, cv=(BytesIO(huge), "cv.pdf", "application/pdf"))
     assert response.status_code == 413
-    assert "File troppo grande" in text_of(response)
+    assert "File troppo grande" in text_of(response) and "al massimo 5 MB" in text_of(response)
     assert applications_of(world["opportunity"].id) == [] and stored_files(upload_folder) == []
 
 

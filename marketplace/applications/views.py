@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.access import roles, signed_in
 from marketplace.accounts.models import Role
@@ -15,6 +16,7 @@ from marketplace.applications.forms import ApplyForm, MoveForm, NoteForm, Person
 from marketplace.applications.models import APPLICATION_STATUS_LABELS, OPEN_STATUSES, Application
 from marketplace.candidates.models import EDUCATION_LABELS, Person
 from marketplace.common.uploads import StoredFileMissing
+from marketplace.core.errors import handle_http_error
 from marketplace.extensions import db
 from marketplace.opportunities import policy
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS, Opportunity
@@ -112,6 +114,19 @@ def apply(opportunity_id: int):
         "applications/apply.html", opportunity=opportunity, person=person, form=form, reason=reason,
         on_behalf=on_behalf, existing=existing, **_common_context(),
     ), status  # fmt: skip
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """A body over the server's limit never reaches the form: say which limit the CV has."""
+    if request.endpoint != "applications.apply":
+        return handle_http_error(error)
+    message = _(
+        "Il file che hai inviato è troppo grande. Il curriculum deve essere un PDF di al massimo %(mb)d MB: "
+        "torna indietro e scegli un file più piccolo.",
+        mb=services.cv_max_mb(),
+    )
+    return render_template("errors/error.html", code=413, title=_("File troppo grande"), message=message), 413
 
 
 def _choose_person(opportunity: Opportunity):
