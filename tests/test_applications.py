@@ -318,6 +318,16 @@ def test_an_operator_applies_on_behalf_of_a_person(app, world):
     assert response.headers["Location"].endswith(f"/gestione/candidature/{application.id}")
     [confirmation] = mails_to("giulia@example.org")
     assert "un operatore della rete ha inviato per te la candidatura" in confirmation.body_text
+    # Twice for the same person: refused, and the page leads to the existing application.
+    again = client.get(apply_path(opportunity.id, world["person"].id))
+    assert "Esiste già una candidatura di questa persona per questa opportunità." in text_of(again)
+    assert f"/gestione/candidature/{application.id}" in text_of(again)
+
+
+def test_a_company_user_cannot_apply(app, world):
+    response = post_apply(client_for(app, world, "company"), world["opportunity"].id)
+    assert response.status_code == 403
+    assert applications_of(world["opportunity"].id) == []
 
 
 # -- the candidate's page and withdrawing ------------------------------------------------------------------

@@ -287,8 +287,10 @@ def cv_path(application: Application) -> Path:
 # -- applying -------------------------------------------------------------------------------------
 
 
-def refusal(opportunity: Opportunity, person: Person | None, today: date | None = None) -> str | None:
-    """Why this person cannot apply to this opportunity now, or None."""
+def refusal(
+    opportunity: Opportunity, person: Person | None, today: date | None = None, *, for_self: bool = True
+) -> str | None:
+    """Why this person cannot apply to this opportunity now, or None (`for_self`: the person is asking)."""
     today = today or date.today()
     if person is None:
         return _("Per candidarti serve la tua scheda personale, che ancora non c'è: chiedi a un operatore della rete "
@@ -298,6 +300,8 @@ def refusal(opportunity: Opportunity, person: Person | None, today: date | None 
     if opportunity.application_deadline is not None and opportunity.application_deadline < today:
         return _("La scadenza per candidarsi a questa opportunità è passata.")
     if existing_application(opportunity.id, person.id) is not None:
+        if not for_self:
+            return _("Esiste già una candidatura di questa persona per questa opportunità.")
         return _("Hai già inviato una candidatura per questa opportunità: puoi seguirla nella pagina delle tue "
                  "candidature.")  # fmt: skip
     if needs_edition(opportunity) and not open_editions(opportunity, today):
@@ -320,7 +324,7 @@ def apply(
     The CV is stored only once the row exists, so a refused application leaves no file behind.
     """
     today = today or date.today()
-    if (reason := refusal(opportunity, person, today)) is not None:
+    if (reason := refusal(opportunity, person, today, for_self=actor.id == person.user_id)) is not None:
         raise ApplicationRefused(reason)
     edition = _chosen_edition(opportunity, edition_id, today)
     application = Application(

@@ -77,7 +77,7 @@ def apply(opportunity_id: int):
     if person is not None and not policy.can_apply_for(current_user, person):
         abort(403)
 
-    reason = services.refusal(opportunity, person)
+    reason = services.refusal(opportunity, person, for_self=not on_behalf)
     editions = services.open_editions(opportunity) if services.needs_edition(opportunity) else None
     edition_choices = None if editions is None else [
         (edition.id, _("%(edition)s · posti liberi: %(left)d", edition=_edition_label(edition), left=left))
