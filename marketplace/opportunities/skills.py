@@ -45,7 +45,10 @@ def _esco(concept_id: str) -> str:
 
 
 def _skills(*items: Skill) -> dict[str, Skill]:
-    return {item.code: item for item in items}
+    skills = {item.code: item for item in items}
+    if len(skills) != len(items):  # a repeated code would silently hide a skill
+        raise ValueError("skill codes must be unique")
+    return skills
 
 
 # One skill per line reads as a table, so the long lines stay.
