@@ -34,7 +34,7 @@ def opportunity_document(opportunity: Any, today: date | None = None) -> dict[st
     title, title_folded = prepare_both(opportunity.title)
     body, body_folded = prepare_both(opportunity.description)
     org_name, org_name_folded = prepare_both(organization.name)
-    suggest_inputs = [title, org_name]
+    suggest_inputs = [title, org_name, *_title_tails(title)]
     if municipality:
         suggest_inputs.append(prepare(municipality.name))
     skills = [item for item in opportunity.skills or () if item.get("code")]
@@ -76,6 +76,13 @@ def opportunity_document(opportunity: Any, today: date | None = None) -> dict[st
         "organization_display": organization.name,
         "suggest": {"input": [text for text in suggest_inputs if text]},
     }
+
+
+def _title_tails(title: str, words: int = 8) -> list[str]:
+    """The title from each later word on ("cucina per principianti"), so typing any word of a
+    title completes it, not only its first (a completion field matches from an input's start)."""
+    parts = title.split()
+    return [" ".join(parts[n:]) for n in range(1, min(len(parts), words)) if len(parts[n]) >= 3]
 
 
 def next_start(opportunity: Any, today: date | None = None) -> date | None:

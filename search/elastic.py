@@ -235,8 +235,17 @@ class ElasticBackend:
         return found, total
 
     def suggest(self, index: str, prefix: str, size: int = 8) -> list[str]:
-        response = self.client.search(index=self.alias(index), **suggest_body(prefix, size))
-        return [option["text"] for option in response["suggest"]["titles"][0]["options"]]
+        response = self._request(index, suggest_body(prefix, size))
+        return [_suggestion(option) for option in response["suggest"]["titles"][0]["options"]]
+
+
+def _suggestion(option: dict[str, Any]) -> str:
+    """What a completion offers: the whole title when the match was on a later word of it."""
+    text, source = option["text"], option.get("_source") or {}
+    title = source.get("title") or ""
+    if text != title and title.casefold().endswith(text.casefold()) and source.get("display_title"):
+        return source["display_title"]
+    return text
 
 
 def _distance_position(sort: list[Any]) -> int | None:

@@ -278,7 +278,7 @@ def people_search_body(query: PeopleQuery) -> dict[str, Any]:
 
 def suggest_body(prefix: str, size: int = 8) -> dict[str, Any]:
     return {
-        "_source": False,
+        "_source": ["title", "display_title"],
         "suggest": {
             "titles": {
                 "prefix": prepare(prefix).lower(),

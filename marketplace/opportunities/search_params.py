@@ -11,6 +11,7 @@ URL parameters: q, kind (repeatable), sector (ATECO section letter), district, c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -38,16 +39,27 @@ DEFAULT_PER_PAGE = 20
 _KINDS = frozenset(kind.value for kind in OpportunityKind)
 _TARGETS = frozenset(group.value for group in TargetGroup)
 _YES_NO = {"1": True, "0": False}
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Typed text with control characters (NUL…) as spaces and runs of spaces as one."""
+    return " ".join(CONTROL.sub(" ", value).split())
 
 
 def _values(args: Any, name: str) -> list[str]:
-    """Every non-blank value of a parameter, from a MultiDict or a plain mapping."""
+    """Every non-blank value of a parameter, from a MultiDict or a plain mapping.
+
+    Control characters become U+FFFD: such a value is then simply unknown (the database
+    refuses NUL in a lookup), while the text box gets `clean_text` instead.
+    """
     if hasattr(args, "getlist"):
         raw = args.getlist(name)
     else:
         value = args.get(name) if isinstance(args, Mapping) else None
         raw = value if isinstance(value, list | tuple) else ([] if value is None else [value])
-    return [str(value).strip() for value in raw if str(value).strip()]
+    cleaned = [CONTROL.sub("\ufffd", str(value)).strip() for value in raw]
+    return [value for value in cleaned if value]
 
 
 def _one(args: Any, name: str) -> str:
@@ -78,7 +90,7 @@ def parse_search_args(
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {"per_page": per_page, "today": today}
 
-    text = _one(args, "q")
+    text = clean_text(_one(args, "q").replace("\ufffd", " "))
     if len(text) > MAX_TEXT:
         errors["q"] = _("Il testo cercato è troppo lungo: sono state usate solo le prime %(n)d lettere.", n=MAX_TEXT)
         text = text[:MAX_TEXT]

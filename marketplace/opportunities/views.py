@@ -2,65 +2,56 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from marketplace.access import public
 from marketplace.opportunities import page as detail_page
-from marketplace.opportunities import policy, services
-from marketplace.opportunities.forms import SearchForm
-from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
-from search import OpportunityQuery, SearchUnavailable
-from search.queries import GeoFilter
+from marketplace.opportunities import policy, search_page, services
+from marketplace.opportunities.search_params import clean_text, parse_search_args
+from search import SearchUnavailable
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunita")
 PER_PAGE = 20
-
-
-def _tristate(value: str | None) -> bool | None:
-    return {"1": True, "0": False}.get(value or "")
-
-
-def _query_from(form: SearchForm, comuni: dict) -> OpportunityQuery:
-    place = comuni.get(form.comune.data) if form.comune.data else None
-    near = GeoFilter(place.latitude, place.longitude, form.km.data) if place and form.km.data else None
-    sort = form.sort.data or "relevance"
-    if sort == "closest" and near is None:
-        sort = "relevance"
-    return OpportunityQuery(
-        text=(form.q.data or "")[:200],
-        kinds=tuple(form.kind.data or ()),
-        district=form.district.data or None,
-        municipality_code=form.comune.data if place and not near else None,
-        near=near,
-        paid=_tristate(form.paid.data),
-        minors_allowed=_tristate(form.minors.data),
-        sort=sort,
-        page=form.page.data or 1,
-        per_page=PER_PAGE,
-    )
+SUGGESTIONS = 8
+SUGGEST_MIN_PREFIX = 2
+SUGGEST_MAX_PREFIX = 60
 
 
 @bp.route("/")
 @public
 def search():
-    comuni = {m.istat_code: m for m in services.municipalities()}
-    form = SearchForm(MultiDict(request.args))
-    form.comune.choices = [("", "—")] + [(code, m.name) for code, m in comuni.items()]
-    result, query, unavailable = None, OpportunityQuery(), False
-    # Invalid parameters are reported and ignored, never turned into an error page.
-    if not request.args or form.validate():
-        query = _query_from(form, comuni)
-        try:
-            result = services.search(query)
-        except SearchUnavailable:
-            unavailable = True
-    page = render_template(
-        "opportunities/search.html", form=form, result=result, query=query, search_unavailable=unavailable,
-        kind_labels=OPPORTUNITY_KIND_LABELS, comuni=comuni, per_page=PER_PAGE,
-    )  # fmt: skip
-    return page, 503 if unavailable else 200
+    """Public search: the whole state is in the URL; invalid parameters are reported and ignored."""
+    query, errors = parse_search_args(request.args, per_page=PER_PAGE)
+    result, unavailable = None, False
+    try:
+        result = services.search(query)
+    except SearchUnavailable:
+        unavailable = True
+    view = search_page.build(query, result, errors)
+    html = render_template(
+        "opportunities/search.html", view=view, search_unavailable=unavailable, query_string=view.query_string
+    )
+    return html, 503 if unavailable else 200
+
+
+@bp.route("/suggerimenti")
+@public
+def suggest():
+    """Typeahead for the query box: {"q": prefix, "suggestions": [text, ...]}."""
+    prefix = clean_text(request.args.get("q", ""))[:SUGGEST_MAX_PREFIX]
+    if len(prefix) < SUGGEST_MIN_PREFIX:
+        return jsonify(q=prefix, suggestions=[])
+    try:
+        found = current_app.extensions["search"].suggest("opportunities", prefix, size=SUGGESTIONS)
+    except SearchUnavailable:
+        return jsonify(q=prefix, suggestions=[]), 503
+    # The same words from a title and an organisation name are offered once.
+    unique: dict[str, str] = {}
+    for text in found:
+        tidy = " ".join(text.split())
+        unique.setdefault(tidy.casefold(), tidy)
+    return jsonify(q=prefix, suggestions=[text for text in unique.values() if text])
 
 
 def _viewable_or_404(opportunity_id: int):
