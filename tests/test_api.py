@@ -96,7 +96,12 @@ def catalogue(backend):
     return {"items": items, "draft": draft}
 
 
-PAGE_RESULT = re.compile(r'<h3 class="card-title[^"]*">\s*<a href="/opportunita/(\d+)"')
+PAGE_LINK = re.compile(r'href="/opportunita/(\d+)"')
+
+
+def _page_ids(html: str) -> list[int]:
+    """The opportunities a search page links to, in order (each once)."""
+    return [int(i) for i in dict.fromkeys(PAGE_LINK.findall(html))]
 
 
 @pytest.mark.parametrize(
@@ -125,12 +130,15 @@ def test_list_matches_the_search_page(client, app, catalogue, params):
     }
     page = client.get("/opportunita/", query_string=params)
     assert page.status_code == 200
-    assert [int(i) for i in PAGE_RESULT.findall(page.get_data(as_text=True))] == [i["id"] for i in body["items"]]
+    assert _page_ids(page.get_data(as_text=True)) == [item["id"] for item in body["items"]]
     assert catalogue["draft"].id not in [item["id"] for item in body["items"]]
 
 
 def test_list_filters_facets_and_items(client, catalogue):
-    body = client.get("/api/v1/opportunities", query_string={"q": "tirocinio", "paid": "1"}).json
+    response = client.get("/api/v1/opportunities", query_string={"q": "tirocinio", "paid": "1"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cache-Control"] == "public, max-age=30"
+    body = response.json
     titles = {item["title"] for item in body["items"]}
     assert titles == {"Tirocinio in magazzino a Melzo", "Tirocinio al bancone del pane"}
     assert all(item["paid"] and item["status"] == "published" for item in body["items"])
@@ -221,6 +229,7 @@ def test_create_a_draft_and_submit_it(client, staff):
     assert response.status_code == 201, response.json
     body = response.json
     assert body["status"] == "draft" and body["title"] == "Tirocinio in cucina"
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Location"].endswith(f"/api/v1/opportunities/{body['id']}")
     created = db.session.get(Opportunity, body["id"])
     # The write acts as the token's creator, on the company's behalf, for the token's partner.

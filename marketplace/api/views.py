@@ -96,9 +96,10 @@ def write_ip_limit() -> str:
 
 
 def token_key() -> str:
-    """The token's public prefix (never its secret) names its counter."""
+    """A hash of the presented secret names its counter: knowing a token's public prefix is not
+    enough to use up its allowance, and Redis never holds a secret."""
     match = tokens.TOKEN_PATTERN.fullmatch(_bearer() or "")
-    return f"api-token:{match.group(1)}" if match else f"api-anon:{get_remote_address()}"
+    return f"api-token:{tokens.digest(match.group(2))[:32]}" if match else f"api-anon:{get_remote_address()}"
 
 
 def _read_limited(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,7 +125,11 @@ def _language_header(response: Response) -> Response:
     response.headers["Content-Language"] = _locale()
     # A client (or a browser opening the URL) must never sniff a JSON string as HTML.
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.setdefault("Cache-Control", "no-store" if request.method != "GET" else "public, max-age=30")
+    public_read = request.method in {"GET", "HEAD"} and response.status_code == 200
+    response.headers.setdefault("Cache-Control", "public, max-age=30" if public_read else "no-store")
+    if request.method in {"GET", "HEAD"}:
+        # Public data without credentials: other sites may show the listings from the browser.
+        response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
