@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from flask import render_template
@@ -484,3 +486,18 @@ def test_committed_runs_send_one_digest_even_when_two_run_at_once(app, committed
     assert mail.recipient == "committed@example.org"
     assert db.session.get(SavedSearch, saved.id).last_sent_at is not None
     assert kept.id in {hit.id for hit in search.search_opportunities(services.query_for(saved)).hits}
+
+
+def test_the_search_page_offers_to_save_the_search_and_the_form_saves_it(app, world, backend):
+    opportunity = factories.opportunity(world["org"], title="Tirocinio in magazzino")
+    _index(backend, opportunity)
+    client = as_user(app, world["users"]["candidate"])
+    page = client.get("/opportunita/?q=magazzino&page=1").get_data(as_text=True)
+    assert 'action="/avvisi/salva"' in page
+    match = re.search(r'name="query_string"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="query_string"', page)
+    assert match, "no query_string field in the save form"
+    query_string = unescape(match.group(1) or match.group(2))
+    assert query_string == "q=magazzino"
+    assert post_save(client, query_string, frequency="weekly").status_code == 302
+    [saved] = saved_of(world["users"]["candidate"])
+    assert saved.query_string == "q=magazzino" and saved.frequency == AlertFrequency.WEEKLY
