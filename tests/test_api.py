@@ -482,6 +482,40 @@ def test_malformed_bodies_get_clear_json_errors(client, staff, data, content_typ
     assert response.json["error"]["code"] == code and response.json["error"]["message"]
 
 
+GARBAGE = [None, "", "   ", [], {}, [None], [{}], 10**40, -(10**40), -1, 0, 1.5, True, "x" * 5000, "<b>", "2026-02-30"]
+
+
+def test_no_value_in_any_field_causes_a_server_error(client, app, staff, monkeypatch):
+    from marketplace.api.schemas import OpportunityCreate
+
+    monkeypatch.setitem(app.config, "API_WRITE_LIMIT", "10000 per minute")
+    monkeypatch.setitem(app.config, "API_WRITE_IP_LIMIT", "10000 per minute")
+    created = client.post("/api/v1/opportunities", json=_valid_body(staff["org"].id), headers=_auth(staff["secret"]))
+    url = f"/api/v1/opportunities/{created.json['id']}"
+    for field in OpportunityCreate.model_fields:
+        for value in GARBAGE:
+            response = client.post(
+                "/api/v1/opportunities",
+                json=_valid_body(staff["org"].id, **{field: value}),
+                headers=_auth(staff["secret"]),
+            )
+            assert response.status_code in {201, 422}, (field, value, response.status_code)
+            assert response.mimetype == "application/json"
+            version = db.session.get(Opportunity, created.json["id"]).version
+            response = client.put(url, json={"version": version, field: value}, headers=_auth(staff["secret"]))
+            assert response.status_code in {200, 409, 422}, (field, value, response.status_code)
+
+
+def test_control_characters_are_dropped(client, staff):
+    body = _valid_body(
+        staff["org"].id, title="Tiro\x00cinio\x07 in cucina", description="Riga uno\nriga\x00 due, abbastanza."
+    )
+    response = client.post("/api/v1/opportunities", json=body, headers=_auth(staff["secret"]))
+    assert response.status_code == 201, response.json
+    assert response.json["title"] == "Tirocinio in cucina"
+    assert response.json["description"] == "Riga uno\nriga due, abbastanza."
+
+
 def test_not_a_number_is_a_field_error(client, staff):
     for value in ("NaN", "Infinity", "-Infinity"):
         raw = json.dumps(_valid_body(staff["org"].id)).replace('"allowance_eur": 500', f'"allowance_eur": {value}')

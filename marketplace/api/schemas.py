@@ -9,6 +9,7 @@ the same things with the same messages. Pydantic's own English messages never re
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -23,6 +24,7 @@ from marketplace.opportunities.models import CEFR_LEVELS, CloseReason, Opportuni
 DB_ID = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # No rule bounds these texts, the columns do: a longer value would fail in the database.
 CONTACT_NAME_MAX, EMAIL_MAX, PHONE_MAX = 200, 254, 20
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CefrLevel = Literal[CEFR_LEVELS]  # type: ignore[valid-type]
 
 
@@ -83,6 +85,13 @@ class _Editable(_Strict):
     contact_name: str | None = Field(default=None, max_length=CONTACT_NAME_MAX)
     contact_email: str | None = Field(default=None, max_length=EMAIL_MAX)
     contact_phone: str | None = Field(default=None, max_length=40, description="Numero di telefono; salvato in E.164.")
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # PostgreSQL refuses NUL in text, and no field needs other control characters (tabs and
+        # line breaks stay): dropped, as the organisation forms do.
+        return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
     @field_validator("contact_email")
     @classmethod
