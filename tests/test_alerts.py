@@ -501,3 +501,24 @@ def test_the_search_page_offers_to_save_the_search_and_the_form_saves_it(app, wo
     assert post_save(client, query_string, frequency="weekly").status_code == 302
     [saved] = saved_of(world["users"]["candidate"])
     assert saved.query_string == "q=magazzino" and saved.frequency == AlertFrequency.WEEKLY
+
+
+def test_links_in_the_digest_use_the_public_address(app, catalogue, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://opportunita.example.it/")
+    saved = _alert(catalogue["users"]["candidate"])
+    services.send_due_digests(catalogue["now"])
+    body = mails()[0].body_text
+    assert f"https://opportunita.example.it/avvisi/disiscrizione/{saved.unsubscribe_token}" in body
+    assert f"https://opportunita.example.it/opportunita/{catalogue['items']['new'].id}" in body
+
+
+def test_due_alerts_are_taken_in_batches_without_skipping_any(app, catalogue):
+    first = _alert(catalogue["users"]["candidate"])
+    second = _alert(catalogue["users"]["other_candidate"])
+    now = catalogue["now"]
+    queued, after = services.send_due_digests(now, limit=1)
+    assert (queued, after) == (1, first.id)
+    queued, after = services.send_due_digests(now, after_id=after, limit=1)
+    assert (queued, after) == (1, second.id)
+    assert services.send_due_digests(now, after_id=after, limit=1) == (0, None)
+    assert sorted(m.recipient for m in mails()) == ["giulia@example.org", "marco@example.org"]
