@@ -132,7 +132,7 @@ class OpportunityForm(FlaskForm):
     age_max = IntegerField(_l("Età massima"), invalid_value_message=NOT_A_NUMBER, validators=[Optional()])
     minors_allowed = BooleanField(_l("Aperta a minorenni (14-17 anni)"))
     education_level = SelectField(
-        _l("Titolo di studio minimo"),
+        _l("Livello di istruzione minimo"),
         choices=[("", _l("Nessun requisito"))] + [(level.value, label) for level, label in EDUCATION_LABELS.items()],
         validators=[Optional()],
         validate_choice=False,

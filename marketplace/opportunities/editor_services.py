@@ -101,10 +101,16 @@ def site_choices(organization_id: int) -> list[tuple[str, str]]:
         .options(selectinload(Site.municipality))
         .order_by(Site.label, Site.id)
     )
+    sites = list(db.session.scalars(query))
+    labels = [site.label for site in sites]
     choices = []
-    for site in db.session.scalars(query):
+    for site in sites:
         place = f"{site.address}, {site.municipality.name}" if site.municipality else site.address
-        choices.append((str(site.id), f"{site.label} – {place}" if site.label else place))
+        # A site's own name is what its company calls it; the address tells apart two of the same name.
+        if site.label and labels.count(site.label) == 1:
+            choices.append((str(site.id), site.label))
+        else:
+            choices.append((str(site.id), f"{site.label} – {place}" if site.label else place))
     return choices
 
 
