@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -422,7 +422,12 @@ def send_digest(saved: SavedSearch, now: datetime) -> bool:
         matches, total = new_matches(saved, since, until, now.date())
         if matches:
             with force_locale(recipient.locale):
-                subject = _("Nuove opportunità per «%(name)s»: %(count)d", name=saved.name, count=total)
+                subject = ngettext(
+                    "Avviso %(name)s: %(num)d nuova opportunità",
+                    "Avviso %(name)s: %(num)d nuove opportunità",
+                    total,
+                    name=saved.name,
+                )
                 queue_mail(
                     recipient.email, subject, "mail/alert_digest.txt",
                     alert=saved, reader=recipient, opportunities=matches[:DIGEST_SIZE], total=total,
