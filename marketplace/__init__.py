@@ -107,6 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.applications.views import bp as applications_bp
 
     app.register_blueprint(applications_bp)
+    # The candidate's own personal record and profile.
+    from marketplace.candidates.profile_views import bp as candidate_profile_bp
+
+    app.register_blueprint(candidate_profile_bp)
     # The JSON API (/api/v1) and the pages where partner_admins manage its tokens.
     from marketplace.api.token_views import bp as api_tokens_bp
     from marketplace.api.views import bp as api_v1_bp

@@ -293,8 +293,8 @@ def refusal(
     """Why this person cannot apply to this opportunity now, or None (`for_self`: the person is asking)."""
     today = today or date.today()
     if person is None:
-        return _("Per candidarti serve la tua scheda personale, che ancora non c'è: chiedi a un operatore della rete "
-                 "di crearla e collegarla al tuo account.")  # fmt: skip
+        return _("Per candidarti serve la tua scheda personale, che ancora non c'è: compila il tuo profilo, "
+                 "ci vogliono pochi minuti.")  # fmt: skip
     if opportunity.status != OpportunityStatus.PUBLISHED:
         return _("Le candidature per questa opportunità sono chiuse.")
     if opportunity.application_deadline is not None and opportunity.application_deadline < today:
