@@ -138,6 +138,7 @@ def test_list_filters_facets_and_items(client, catalogue):
     response = client.get("/api/v1/opportunities", query_string={"q": "tirocinio", "paid": "1"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Cache-Control"] == "public, max-age=30"
+    assert "Accept-Language" in response.headers["Vary"]
     body = response.json
     titles = {item["title"] for item in body["items"]}
     assert titles == {"Tirocinio in magazzino a Melzo", "Tirocinio al bancone del pane"}

@@ -123,6 +123,7 @@ def _limit_body() -> None:
 @bp.after_request
 def _language_header(response: Response) -> Response:
     response.headers["Content-Language"] = _locale()
+    response.vary.add("Accept-Language")  # cached reads differ by language
     # A client (or a browser opening the URL) must never sniff a JSON string as HTML.
     response.headers["X-Content-Type-Options"] = "nosniff"
     public_read = request.method in {"GET", "HEAD"} and response.status_code == 200
