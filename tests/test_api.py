@@ -177,6 +177,7 @@ def test_list_pagination_and_links(client, catalogue):
         ({"page": "100000"}, "page"),
         ({"per_page": "1000"}, "per_page"),
         ({"per_page": "-1"}, "per_page"),
+        ({"per_page": "²"}, "per_page"),
         ({"sort": "casuale"}, "sort"),
         ({"paid": "forse"}, "paid"),
     ],

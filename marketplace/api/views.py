@@ -230,7 +230,7 @@ def list_opportunities():
     per_page = DEFAULT_PER_PAGE
     raw = request.args.get("per_page", "").strip()
     if raw:
-        if raw.isdigit() and 1 <= int(raw) <= MAX_PER_PAGE:
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PER_PAGE:
             per_page = int(raw)
         else:
             errors["per_page"] = _("Indica quanti risultati per pagina, da 1 a %(max)d.", max=MAX_PER_PAGE)
