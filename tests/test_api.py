@@ -189,6 +189,43 @@ def test_invalid_search_parameters_are_422(client, backend, params, field):
     assert field in response.json["errors"] and response.json["errors"][field]
 
 
+QUERY_GARBAGE = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "1e3",
+    "10" * 30,
+    "\x00",
+    "%",
+    "'",
+    '"',
+    "<script>",
+    "🙂",
+    "a" * 500,
+    "1.5",
+    "015108",
+]
+
+
+def test_no_query_parameter_causes_a_server_error(client, app, backend, monkeypatch):
+    from marketplace.opportunities.search_params import PARAMS
+
+    monkeypatch.setitem(app.config, "API_READ_LIMIT", "10000 per minute")
+    for name in (*PARAMS, "per_page"):
+        for value in QUERY_GARBAGE:
+            response = client.get("/api/v1/opportunities", query_string={name: value})
+            assert response.status_code in {200, 422}, (name, value, response.status_code)
+            assert response.mimetype == "application/json"
+
+
+@pytest.mark.xfail(reason="search_params._number: '²'.isdigit() is true but int('²') fails (search helper's module)")
+@pytest.mark.parametrize("name", ["page", "km", "starting"])
+def test_unicode_digits_in_search_parameters(client, backend, name):
+    response = client.get("/api/v1/opportunities", query_string={name: "²", "comune": "015108"})
+    assert response.status_code == 422
+
+
 def test_detail_of_published_and_closed_but_not_drafts(client, db_session):
     published = factories.opportunity(title="Tirocinio in biblioteca")
     closed = factories.opportunity(
