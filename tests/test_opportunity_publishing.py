@@ -585,3 +585,18 @@ def test_events_of_the_job_have_no_actor(app, world):
     db.session.expire_all()
     event = db.session.scalars(select(OpportunityEvent).where(OpportunityEvent.opportunity_id == opportunity.id)).one()
     assert event.actor_id is None and event.action == OpportunityAction.CLOSED
+
+
+def test_the_review_queue_shows_the_oldest_submission_first(app, world):
+    from marketplace.models_base import utcnow
+
+    newer = factories.opportunity(world["org"], title="Inviata oggi", status=OpportunityStatus.IN_REVIEW)
+    older = factories.opportunity(
+        world["other"], title="Inviata la settimana scorsa", status=OpportunityStatus.IN_REVIEW
+    )
+    newer.submitted_at, older.submitted_at = utcnow(), utcnow() - timedelta(days=7)
+    factories.opportunity(world["org"], title="Già pubblicata")
+    db.session.commit()
+    page = client_for(app, world["partner_admin"]).get(f"{BASE}/revisione").get_data(as_text=True)
+    assert page.index("Inviata la settimana scorsa") < page.index("Inviata oggi")
+    assert "Già pubblicata" not in page

@@ -317,10 +317,10 @@ class EditionForm(FlaskForm):
     label = StringField(
         _l("Nome dell'edizione"), description=_l("Per esempio: «Edizione di primavera»."), validators=[Optional()]
     )
-    starts_on = DateField(_l("Dal"), invalid_value_message=NOT_A_DATE, validators=[InputRequired(REQUIRED)])
-    ends_on = DateField(_l("Al"), invalid_value_message=NOT_A_DATE, validators=[InputRequired(REQUIRED)])
-    start_time = TimeField(_l("Dalle ore"), invalid_value_message=NOT_A_TIME, validators=[Optional()])
-    end_time = TimeField(_l("Alle ore"), invalid_value_message=NOT_A_TIME, validators=[Optional()])
+    starts_on = DateField(_l("Primo giorno"), invalid_value_message=NOT_A_DATE, validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Ultimo giorno"), invalid_value_message=NOT_A_DATE, validators=[InputRequired(REQUIRED)])
+    start_time = TimeField(_l("Ora di inizio"), invalid_value_message=NOT_A_TIME, validators=[Optional()])
+    end_time = TimeField(_l("Ora di fine"), invalid_value_message=NOT_A_TIME, validators=[Optional()])
     place = StringField(_l("Luogo"), description=_l("Indirizzo o nome della sede."), validators=[Optional()])
     municipality_code = SelectField(_l("Comune"), validators=[Optional()])
     seats = IntegerField(
