@@ -163,3 +163,14 @@ def test_typeahead_json(client, listed):
     for nasty in ['"', "<script>", "((((", "\\", "a" * 500]:
         response = client.get("/opportunita/suggerimenti", query_string={"q": nasty})
         assert response.status_code == 200 and isinstance(response.get_json()["suggestions"], list)
+
+
+def test_submitted_form_redirects_to_the_canonical_url(client, listed):
+    response = client.get("/opportunita/?q=+cucina+&comune=&km=&paid=&starting=&sort=relevance&page=1&kind=course")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/opportunita/?q=cucina&kind=course"
+    assert client.get(response.headers["Location"]).status_code == 200  # no loop
+    # Characters that need escaping survive the round trip without a second redirect.
+    response = client.get("/opportunita/", query_string={"q": "caffè & co+ 100%", "sort": "newest"})
+    assert response.status_code == 200
+    assert client.get("/opportunita/?sort=relevance").headers["Location"] == "/opportunita/"

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, url_for
+from urllib.parse import parse_qsl
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from marketplace.access import public
 from marketplace.opportunities import page as detail_page
 from marketplace.opportunities import policy, search_page, services
-from marketplace.opportunities.search_params import clean_text, parse_search_args
+from marketplace.opportunities.search_params import clean_text, parse_search_args, query_string_for
 from search import SearchUnavailable
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunita")
@@ -23,6 +35,10 @@ SUGGEST_MAX_PREFIX = 60
 def search():
     """Public search: the whole state is in the URL; invalid parameters are reported and ignored."""
     query, errors = parse_search_args(request.args, per_page=PER_PAGE)
+    canonical = query_string_for(query)
+    if not errors and sorted(parse_qsl(canonical)) != sorted(request.args.items(multi=True)):
+        # A submitted GET form sends its empty fields too: one clean, shareable URL per search.
+        return redirect(url_for("opportunities.search") + (f"?{canonical}" if canonical else ""))
     result, unavailable = None, False
     try:
         result = services.search(query)

@@ -50,6 +50,13 @@
     input.removeAttribute('aria-activedescendant');
   }
 
+  // Drop a pending request and ignore any answer still on its way.
+  function cancel() {
+    window.clearTimeout(timer);
+    latest += 1;
+    close();
+  }
+
   function highlight(index) {
     items.forEach(function (item, position) {
       var on = position === index;
@@ -68,7 +75,7 @@
 
   function choose(index) {
     input.value = items[index].textContent;
-    close();
+    cancel();
     input.form.requestSubmit ? input.form.requestSubmit() : input.form.submit();
   }
 
@@ -136,13 +143,17 @@
     } else if (event.key === 'Enter' && active >= 0) {
       event.preventDefault();
       choose(active);
-    } else if (event.key === 'Escape' && !list.hidden) {
-      event.preventDefault();
-      close();
+    } else if (event.key === 'Escape') {
+      if (!list.hidden) {
+        event.preventDefault();
+      }
+      cancel();
     }
   });
 
   input.addEventListener('blur', function () {
-    window.setTimeout(close, 100);
+    window.setTimeout(cancel, 100);
   });
+
+  input.form.addEventListener('submit', cancel);
 }());
