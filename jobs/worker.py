@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     worker = Worker(queues, connection=connection, serializer=JSONSerializer)
     # Import the task modules so a typo in one fails here, not on the first job.
     import jobs.tasks.agreements
+    import jobs.tasks.alerts
     import jobs.tasks.imports
     import jobs.tasks.mail
+    import jobs.tasks.opportunities
     import jobs.tasks.search  # noqa: F401
 
     if with_scheduler:

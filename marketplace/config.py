@@ -64,6 +64,8 @@ class Settings:
     max_upload_mb: int = 10
     max_document_mb: int = 5  # signed documents (agreements' PDFs)
     ratelimit_enabled: bool = True
+    # Where the site is reachable, for links in mails that jobs write outside any request (alert digests).
+    public_base_url: str = "http://127.0.0.1:5000"
 
     @property
     def embedded(self) -> bool:
@@ -102,6 +104,7 @@ class Settings:
             max_upload_mb=_env_int(env.get("MAX_UPLOAD_MB"), 10),
             max_document_mb=_env_int(env.get("MAX_DOCUMENT_MB"), 5),
             ratelimit_enabled=_env_bool(env.get("RATELIMIT_ENABLED"), True),
+            public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -124,6 +127,7 @@ class Settings:
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            "PUBLIC_BASE_URL": self.public_base_url,
             "SETTINGS": self,
         }
         return config

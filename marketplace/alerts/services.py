@@ -8,7 +8,6 @@ what the person saw, and a parameter the page would reject never reaches the sea
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -386,9 +385,7 @@ def new_matches(saved: SavedSearch, since: datetime, until: datetime, today: dat
 
 def public_base_url() -> str:
     """Where links in mails point when no request is around (the digest runs in a job)."""
-    return (
-        current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL") or "http://localhost:5000"
-    ).rstrip("/")
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
 @contextmanager
