@@ -381,3 +381,55 @@ def test_the_dashboard_links_candidates_to_their_profile(app, world):
     page = text_of(client_for(app, world, "candidate").get("/area-personale"))
     assert 'href="/il-mio-profilo"' in page
     assert 'href="/il-mio-profilo"' not in text_of(client_for(app, world, "operator").get("/area-personale"))
+
+
+# -- in a real browser -------------------------------------------------------------------------------------
+
+
+def tick(page, field_id: str) -> None:
+    """Bootstrap Italia draws the checkbox on its label: people click the label."""
+    page.locator(f"label[for={field_id}]").click()
+    assert page.locator(f"#{field_id}").is_checked()
+
+
+@pytest.mark.browser
+def test_from_the_refusal_to_the_profile_and_back_in_a_phone_sized_browser(live_server, page):
+    import json
+
+    from tests.browser_support import serious_violations
+
+    org = factories.organization("Officine Adda S.r.l.")
+    candidate = factories.user(Role.CANDIDATE, email="sara@example.org")
+    opportunity = factories.opportunity(org, title="Tirocinio in magazzino")
+    db.session.commit()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/accedi")
+    page.get_by_label("Email").fill(candidate.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_url(f"{live_server}/area-personale")
+
+    apply_url = f"{live_server}/opportunita/{opportunity.id}/candidatura"
+    page.goto(apply_url)
+    page.get_by_role("link", name="Completa il profilo").click()
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Completa il tuo profilo"
+    assert json.dumps(serious_violations(page)) == "[]"
+
+    page.get_by_label("Nome", exact=True).fill("Sara")
+    page.get_by_label("Cognome", exact=True).fill("Colombo")
+    page.get_by_label("Data di nascita").fill(born(16).isoformat())
+    page.get_by_label("Comune di residenza").select_option(label="Milano")
+    tick(page, "privacy_consent")
+    page.get_by_role("button", name="Crea il profilo").click()
+    # Under 18 without a guardian: the page says so and keeps what was typed.
+    assert "scrivi il nome di un genitore" in page.content()
+    assert page.get_by_label("Cognome", exact=True).input_value() == "Colombo"
+    assert json.dumps(serious_violations(page)) == "[]"
+
+    page.get_by_label("Nome e cognome del genitore o tutore").fill("Anna Colombo")
+    tick(page, "guardian_consent")
+    assert page.locator("#privacy_consent").is_checked()  # kept from the first try
+    page.get_by_role("button", name="Crea il profilo").click()
+    page.wait_for_url(apply_url)
+    assert "Profilo creato" in page.content()
+    assert page.get_by_role("button", name="Invia la candidatura").is_visible()

@@ -18,7 +18,8 @@ from marketplace.accounts.models import Role
 from marketplace.candidates import profile_services as services
 from marketplace.candidates.profile_forms import ProfileForm
 from marketplace.extensions import db
-from marketplace.opportunities.editor_services import municipality_choices
+from marketplace.organizations import services as organization_services
+from marketplace.organizations.forms import municipality_choices
 
 bp = Blueprint("candidate_profile", __name__)
 
@@ -38,7 +39,7 @@ def edit():
         abort(403)  # admins pass @roles, but a profile belongs to a candidate's own account
     next_url = safe_next(request.values.get("next"))
     person = services.own_person(current_user)
-    choices = [("", _("Non indicato")), *municipality_choices()]
+    choices = municipality_choices(organization_services.municipalities(), blank=_("Non indicato"))
     form = ProfileForm(municipality_choices=choices)
     status = 200
     if not form.is_submitted():
