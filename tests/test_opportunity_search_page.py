@@ -173,4 +173,6 @@ def test_submitted_form_redirects_to_the_canonical_url(client, listed):
     # Characters that need escaping survive the round trip without a second redirect.
     response = client.get("/opportunita/", query_string={"q": "caffè & co+ 100%", "sort": "newest"})
     assert response.status_code == 200
-    assert client.get("/opportunita/?sort=relevance").headers["Location"] == "/opportunita/"
+    assert client.get("/opportunita/?sort=relevance&km=").headers["Location"] == "/opportunita/"
+    # A hand-written URL without empty fields is served as it is.
+    assert client.get("/opportunita/?q=cucina&page=1").status_code == 200

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from flask import (
     Blueprint,
     abort,
@@ -35,9 +33,10 @@ SUGGEST_MAX_PREFIX = 60
 def search():
     """Public search: the whole state is in the URL; invalid parameters are reported and ignored."""
     query, errors = parse_search_args(request.args, per_page=PER_PAGE)
-    canonical = query_string_for(query)
-    if not errors and sorted(parse_qsl(canonical)) != sorted(request.args.items(multi=True)):
-        # A submitted GET form sends its empty fields too: one clean, shareable URL per search.
+    if not errors and any(not value.strip() for _name, value in request.args.items(multi=True)):
+        # A submitted GET form sends its empty fields too ("comune=&km=…"): the canonical URL
+        # instead, short and shareable. Links on the page are canonical already.
+        canonical = query_string_for(query)
         return redirect(url_for("opportunities.search") + (f"?{canonical}" if canonical else ""))
     result, unavailable = None, False
     try:
