@@ -600,3 +600,16 @@ def test_the_review_queue_shows_the_oldest_submission_first(app, world):
     page = client_for(app, world["partner_admin"]).get(f"{BASE}/revisione").get_data(as_text=True)
     assert page.index("Inviata la settimana scorsa") < page.index("Inviata oggi")
     assert "Già pubblicata" not in page
+
+
+def test_setting_a_zero_allowance_on_an_unpaid_opportunity_is_a_change(app, world):
+    from marketplace.opportunities import editing
+
+    opportunity = create_draft(app, world, allowance_eur="")
+    changed = editing.update(
+        opportunity, {"allowance_eur": Decimal("0")}, actor=world["company"], expected_version=opportunity.version
+    )
+    assert changed == ["allowance_eur"] and opportunity.allowance_eur == 0
+    # Blank and missing stay the same thing.
+    assert editing.update(opportunity, {"schedule": "Dal lunedì al venerdì, 8-14"}, actor=world["company"],
+                          expected_version=opportunity.version) == []  # fmt: skip

@@ -180,8 +180,14 @@ def _assign(opportunity: Opportunity, values: dict[str, Any]) -> None:
 def _differs(current: Any, new: Any) -> bool:
     current = getattr(current, "value", current)
     new = getattr(new, "value", new)
+    if current is None and new is None:
+        return False
     if current is None or new is None:
-        return (current is None) != (new is None) and (current or new) not in ("", [], False)
+        # None, "", [] and False all mean "not set"; 0 is a value (an allowance of 0 €, say).
+        other = new if current is None else current
+        if isinstance(other, bool | str | list):
+            return bool(other)
+        return True
     try:
         return type(new)(current) != new
     except (TypeError, ValueError):
