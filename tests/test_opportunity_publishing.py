@@ -613,3 +613,16 @@ def test_setting_a_zero_allowance_on_an_unpaid_opportunity_is_a_change(app, worl
     # Blank and missing stay the same thing.
     assert editing.update(opportunity, {"schedule": "Dal lunedì al venerdì, 8-14"}, actor=world["company"],
                           expected_version=opportunity.version) == []  # fmt: skip
+
+
+def test_staff_filter_their_list_by_organisation_name(app, world):
+    factories.opportunity(world["org"], title="Magazziniere notturno")
+    factories.opportunity(world["other"], title="Aiuto fornaio")
+    db.session.commit()
+    staff = client_for(app, world["operator"])
+    page = staff.get(f"{BASE}/?nome=ronchi").get_data(as_text=True)
+    assert "Aiuto fornaio" in page and "Magazziniere notturno" not in page
+    # The typed text is literal: "%" matches no name rather than every name.
+    assert "Nessuna opportunità da mostrare." in staff.get(f"{BASE}/?nome=%25").get_data(as_text=True)
+    # Without a filter, staff see what they created (nothing yet).
+    assert "Aiuto fornaio" not in staff.get(f"{BASE}/").get_data(as_text=True)

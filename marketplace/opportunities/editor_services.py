@@ -21,6 +21,8 @@ ORGANIZATION_MATCHES = 20
 class ListFilter:
     status: OpportunityStatus | None = None
     organization_id: int | None = None
+    # Network staff: part of an organisation's name (any organisation, whatever the scope).
+    organization_name: str = ""
     # Network staff: "mine" = the ones they created, "all" = every organisation's.
     scope: str = "mine"
     page: int = 1
@@ -49,6 +51,11 @@ def list_for(user: User, filters: ListFilter) -> ListPage:
         query = query.where(Opportunity.organization_id == (user.organization_id or -1))
     elif filters.organization_id is not None:
         query = query.where(Opportunity.organization_id == filters.organization_id)
+    elif filters.organization_name.strip():
+        names = select(Organization.id).where(
+            Organization.name.ilike(_contains(filters.organization_name), escape="\\")
+        )
+        query = query.where(Opportunity.organization_id.in_(names))
     elif filters.scope != "all":
         query = query.where(Opportunity.created_by_id == user.id)
     if filters.status is not None:
@@ -83,15 +90,20 @@ def matching_organizations(text: str) -> list[Organization]:
     text = (text or "").strip()
     if len(text) < 2:
         return []
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(Organization)
-        .where(Organization.name.ilike(pattern, escape="\\"))
+        .where(Organization.name.ilike(_contains(text), escape="\\"))
         .where(Organization.archived_at.is_(None), Organization.merged_into_id.is_(None))
         .order_by(Organization.name)
         .limit(ORGANIZATION_MATCHES)
     )
     return list(db.session.scalars(query))
+
+
+def _contains(text: str) -> str:
+    """An ILIKE pattern for text typed by a person: its own % and _ are literal."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def site_choices(organization_id: int) -> list[tuple[str, str]]:

@@ -125,6 +125,7 @@ def mine():
     filters = editor_services.ListFilter(
         status=OpportunityStatus(status) if status else None,
         organization_id=organization_id if policy.is_network_staff(current_user) else None,
+        organization_name=(args.get("nome") or "")[:100] if policy.is_network_staff(current_user) else "",
         scope=scope,
         page=args.get("pagina", 1, type=int) or 1,
     )
