@@ -176,3 +176,42 @@ def test_submitted_form_redirects_to_the_canonical_url(client, listed):
     assert client.get("/opportunita/?sort=relevance&km=").headers["Location"] == "/opportunita/"
     # A hand-written URL without empty fields is served as it is.
     assert client.get("/opportunita/?q=cucina&page=1").status_code == 200
+
+
+def test_pages_and_sorts_keep_the_search(client, backend, db_session):
+    org = factories.organization("Impresa dei Turni")
+    rows = [factories.opportunity(org, title=f"Turno di lavoro {n:02d}") for n in range(23)]
+    _index(backend, *rows)
+    first = client.get("/opportunita/?q=turno&sort=newest")
+    html = first.get_data(as_text=True)
+    assert "23 opportunità" in _text(first)
+    assert html.count('class="card card-bg app-result') == 20
+    assert 'href="/opportunita/?q=turno&amp;sort=newest&amp;page=2"' in html
+    second = client.get("/opportunita/?q=turno&sort=newest&page=2")
+    html = second.get_data(as_text=True)
+    assert html.count('class="card card-bg app-result') == 3
+    assert 'aria-current="page"' in html and 'rel="prev"' in html
+    assert re.search(r'<option value="newest" selected>', html)
+    # Beyond the last page: a way back to the first.
+    beyond = client.get("/opportunita/?q=turno&page=9")
+    assert "Questa pagina non ha risultati." in _text(beyond)
+
+
+def test_the_page_reads_the_embedded_backend_the_same_way(app, client, db_session, tmp_path, monkeypatch):
+    from sqlalchemy import create_engine
+
+    from search.embedded import EmbeddedBackend
+
+    embedded = EmbeddedBackend(create_engine(f"sqlite:///{tmp_path / 'search.sqlite3'}"))
+    embedded.ensure_indexes()
+    monkeypatch.setitem(app.extensions, "search", embedded)
+    today = date.today()
+    course = factories.opportunity(title="Corso di cucina", kind=OpportunityKind.COURSE, target_groups=["students"],
+                                   start_date=today + timedelta(days=5))  # fmt: skip
+    other = factories.opportunity(title="Magazziniere", start_date=today + timedelta(days=100))
+    _index(embedded, course, other)
+    response = client.get("/opportunita/?starting=30")
+    text = _text(response)
+    assert "1 opportunità" in text
+    assert "Entro 30 giorni (1)" in text and "Entro 6 mesi (2)" in text and "Studenti (1)" in text
+    assert client.get("/opportunita/suggerimenti?q=cuc").get_json()["suggestions"] == ["Corso di cucina"]
