@@ -31,9 +31,7 @@ def test_prepare_drops_elisions_and_folds_accents():
 
 
 def test_italian_stemming_elisions_and_accents(backend):
-    internship = factories.opportunity(
-        title="Tirocinio in magazzino", description="Magazzinieri cercasi perché sì"
-    )
+    internship = factories.opportunity(title="Tirocinio in magazzino", description="Magazzinieri cercasi perché sì")
     course = factories.opportunity(title="Corso dell'informatica di base", description="Attività al computer")
     _index(backend, internship, course)
     assert _ids(backend, text="tirocini") == [internship.id]
