@@ -77,6 +77,11 @@ class SearchPage:
     query_string: str = ""
 
     @property
+    def filter_count(self) -> int:
+        """Active filters, the typed words aside."""
+        return len(self.active) - (1 if self.query.text else 0)
+
+    @property
     def place(self) -> Municipality | None:
         code = self.query.near.place if self.query.near else self.query.municipality_code
         return self.labels.comuni.get(code) if code else None
