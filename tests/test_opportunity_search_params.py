@@ -70,6 +70,11 @@ def test_comune_with_km_is_a_circle(parse):
     ("page=-1", "page"),
     ("page=9999", "page"),
     ("page=1e3", "page"),
+    ("page=²", "page"),
+    ("page=%D9%A3", "page"),  # ARABIC-INDIC DIGIT THREE
+    ("page=" + "9" * 5000, "page"),
+    ("starting=³0", "starting"),
+    ("comune=015108&km=¹", "km"),
 ])  # fmt: skip
 def test_bad_values_are_reported_and_dropped(parse, args, bad):
     query, errors = parse(args)

@@ -40,6 +40,7 @@ _KINDS = frozenset(kind.value for kind in OpportunityKind)
 _TARGETS = frozenset(group.value for group in TargetGroup)
 _YES_NO = {"1": True, "0": False}
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ASCII_NUMBER = re.compile(r"[0-9]{1,6}")  # six digits: more is out of every range anyway
 
 
 def clean_text(value: str) -> str:
@@ -76,7 +77,11 @@ def _many(args: Any, name: str, known: frozenset[str], errors: dict[str, str], m
 
 
 def _number(text: str, low: int, high: int) -> int | None:
-    return int(text) if text.isdigit() and low <= int(text) <= high else None
+    """A whole number in range, written in ASCII digits ("²" and "٣" pass str.isdigit, not int)."""
+    if not ASCII_NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def parse_search_args(
