@@ -51,9 +51,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.indexing import hooks  # noqa: F401
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "marketplace" / "migrations"), render_as_batch=True
-    )
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "marketplace" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)

@@ -219,7 +219,6 @@ def test_no_query_parameter_causes_a_server_error(client, app, backend, monkeypa
             assert response.mimetype == "application/json"
 
 
-@pytest.mark.xfail(reason="search_params._number: '²'.isdigit() is true but int('²') fails (search helper's module)")
 @pytest.mark.parametrize("name", ["page", "km", "starting"])
 def test_unicode_digits_in_search_parameters(client, backend, name):
     response = client.get("/api/v1/opportunities", query_string={name: "²", "comune": "015108"})

@@ -20,9 +20,7 @@ def test_every_comune_of_the_metropolitan_city_is_loaded(db_session):
 def test_districts_group_the_adda_martesana(db_session):
     counts = dict(
         db_session.execute(
-            select(District.code, func.count(Municipality.istat_code))
-            .join(Municipality)
-            .group_by(District.code)
+            select(District.code, func.count(Municipality.istat_code)).join(Municipality).group_by(District.code)
         ).all()
     )
     assert counts == {"melzo": 8, "pioltello": 4, "cernusco": 9, "trezzo": 7}

@@ -57,9 +57,7 @@ def password_problem(password: str, *, email: str = "", full_name: str = "") -> 
     if lowered in common_passwords() or len(set(lowered)) <= 2:
         return str(_l("Questa password è troppo comune e facile da indovinare: scegline un'altra."))
     personal = [part for part in [email.split("@")[0].lower(), *full_name.lower().split()] if len(part) >= 4]
-    if any(
-        lowered == part or (lowered.startswith(part) and len(lowered) - len(part) < 4) for part in personal
-    ):
+    if any(lowered == part or (lowered.startswith(part) and len(lowered) - len(part) < 4) for part in personal):
         return str(_l("La password non deve essere ricavata dal tuo nome o dalla tua email."))
     if any(word in lowered and len(lowered) - len(word) < 4 for word in SERVICE_WORDS):
         return str(_l("La password non deve contenere il nome del servizio."))

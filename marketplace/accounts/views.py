@@ -26,9 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/accedi", methods=["GET", "POST"])
 @limiter.limit(throttle.ip_limit, key_func=throttle.ip_key, methods=["POST"])
-@limiter.limit(
-    throttle.account_limit, key_func=throttle.account_key, methods=["POST"], deduct_when=throttle.failed
-)
+@limiter.limit(throttle.account_limit, key_func=throttle.account_key, methods=["POST"], deduct_when=throttle.failed)
 @public
 def login():
     if current_user.is_authenticated:
@@ -94,9 +92,7 @@ def forgot_password():
         )
         db.session.commit()
         flash(
-            _(
-                "Se l'indirizzo è registrato, riceverai a breve un'email con il link per reimpostare la password."
-            ),
+            _("Se l'indirizzo è registrato, riceverai a breve un'email con il link per reimpostare la password."),
             "info",
         )
         return redirect(url_for("accounts.login"))

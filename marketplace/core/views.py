@@ -61,9 +61,7 @@ def _search_state() -> str:
 @public
 def healthz():
     checks = {"database": _database_state(), "redis": _redis_state(), "elasticsearch": _search_state()}
-    healthy = all(
-        value == "ok" or value.startswith(("disabled", "embedded: ok")) for value in checks.values()
-    )
+    healthy = all(value == "ok" or value.startswith(("disabled", "embedded: ok")) for value in checks.values())
     return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
 
 

@@ -85,7 +85,12 @@ REGISTRY: dict[str, IndexedModel] = {
     "opportunities": IndexedModel(
         "opportunities",
         Opportunity,
-        (selectinload(Opportunity.organization), selectinload(Opportunity.sector), _place),
+        (
+            selectinload(Opportunity.organization),
+            selectinload(Opportunity.sector),
+            selectinload(Opportunity.editions),
+            _place,
+        ),
         opportunity_document,
         lambda row: row.version + row.organization.version,
         lambda: (

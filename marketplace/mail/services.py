@@ -18,9 +18,7 @@ def queue_mail(recipient: str, subject: str, template: str, **context) -> Outgoi
     """Write the message to the outbox; it is sent only if the transaction commits."""
     from jobs.tasks.mail import send_mail
 
-    message = OutgoingMail(
-        recipient=recipient, subject=subject, body_text=render_template(template, **context)
-    )
+    message = OutgoingMail(recipient=recipient, subject=subject, body_text=render_template(template, **context))
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(db.session(), send_mail, message.id)
@@ -72,9 +70,7 @@ def send_pending(message_id: int) -> str:
 
 
 def unsent_ids(limit: int = 500) -> list[int]:
-    query = (
-        select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id).limit(limit)
-    )
+    query = select(OutgoingMail.id).where(OutgoingMail.sent_at.is_(None)).order_by(OutgoingMail.id).limit(limit)
     return list(db.session.scalars(query))
 
 

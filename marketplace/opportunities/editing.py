@@ -24,6 +24,7 @@ from marketplace.opportunities.models import (
     OpportunityStatus,
 )
 from marketplace.organizations.models import Organization, Site
+from marketplace.territory.models import Municipality, Sector
 
 # The attributes an editor sets; everything else is workflow bookkeeping.
 EDITABLE_FIELDS = (
@@ -96,9 +97,7 @@ def update(
     return changed
 
 
-def save_edition(
-    opportunity: Opportunity, edition: Edition | None, values: dict[str, Any], *, actor: User
-) -> Edition:
+def save_edition(opportunity: Opportunity, edition: Edition | None, values: dict[str, Any], *, actor: User) -> Edition:
     """Create (edition None) or change one edition; the opportunity's version grows so its document is rewritten."""
     values = {field: values.get(field) for field in EDITION_FIELDS}
     errors = rules.check_edition(values)
@@ -168,6 +167,10 @@ def _validate(organization: Organization, values: dict[str, Any], *, today: date
         site = db.session.get(Site, site_id)
         if site is None or site.organization_id != organization.id:
             errors["site_id"] = str(rules.message_foreign_site())
+    if values.get("sector_code") and db.session.get(Sector, values["sector_code"]) is None:
+        errors["sector_code"] = str(rules.message_unknown_code())
+    if values.get("municipality_code") and db.session.get(Municipality, values["municipality_code"]) is None:
+        errors["municipality_code"] = str(rules.message_unknown_code())
     if errors:
         raise InvalidOpportunity(errors)
 

@@ -26,6 +26,7 @@ HOURS_PER_WEEK_MAX = 60
 DURATION_MONTHS_MAX = 36
 TOTAL_HOURS_MAX = 5000
 SHORT_TEXT_MAX = 300
+NAME_MAX = 200
 # Kinds that run in editions (dates, place, seats of their own).
 EDITION_KINDS = frozenset({OpportunityKind.WORKSHOP, OpportunityKind.COURSE, OpportunityKind.GUIDANCE})
 
@@ -61,9 +62,9 @@ def _check_texts(values: dict[str, Any], errors: Errors) -> None:
                 max=DESCRIPTION_MAX,
             )
         )
-    for field in ("schedule", "contact_name"):
-        if len(values.get(field) or "") > SHORT_TEXT_MAX:
-            errors[field] = str(_l("Testo troppo lungo (al massimo %(max)d caratteri).", max=SHORT_TEXT_MAX))
+    for field, maximum in (("schedule", SHORT_TEXT_MAX), ("contact_name", NAME_MAX)):
+        if len(values.get(field) or "") > maximum:
+            errors[field] = str(_l("Testo troppo lungo (al massimo %(max)d caratteri).", max=maximum))
     if len(values.get("accessibility_notes") or "") > DESCRIPTION_MAX:
         errors["accessibility_notes"] = str(_l("Testo troppo lungo."))
 
@@ -82,9 +83,7 @@ def _check_numbers(values: dict[str, Any], errors: Errors) -> None:
         errors["seats"] = str(_l("I posti devono essere tra 1 e %(max)d.", max=SEATS_MAX))
     allowance = values.get("allowance_eur")
     if allowance is not None and not Decimal(0) <= Decimal(str(allowance)) <= ALLOWANCE_MAX:
-        errors["allowance_eur"] = str(
-            _l("L'indennità deve essere tra 0 e %(max)s euro al mese.", max=ALLOWANCE_MAX)
-        )
+        errors["allowance_eur"] = str(_l("L'indennità deve essere tra 0 e %(max)s euro al mese.", max=ALLOWANCE_MAX))
     bounds = {
         "hours_per_week": (HOURS_PER_WEEK_MAX, _l("Le ore settimanali devono essere tra 1 e %(max)d.")),
         "duration_months": (DURATION_MONTHS_MAX, _l("La durata deve essere tra 1 e %(max)d mesi.")),
@@ -108,9 +107,7 @@ def _check_ages(values: dict[str, Any], errors: Errors) -> None:
     elif values.get("minors_allowed") and age_min is not None and age_min >= ADULT_AGE:
         errors["minors_allowed"] = str(_l("È aperta ai minorenni, ma l'età minima è di almeno 18 anni."))
     elif not values.get("minors_allowed") and age_min is not None and age_min < ADULT_AGE:
-        errors["age_min"] = str(
-            _l("L'età minima è sotto i 18 anni: indica che l'opportunità è aperta ai minorenni.")
-        )
+        errors["age_min"] = str(_l("L'età minima è sotto i 18 anni: indica che l'opportunità è aperta ai minorenni."))
 
 
 def _check_dates(values: dict[str, Any], errors: Errors, *, today: date, deadline_changed: bool) -> None:
@@ -159,6 +156,10 @@ def check_edition(values: dict[str, Any]) -> Errors:
     if len(values.get("place") or "") > 250:
         errors["place"] = str(_l("Testo troppo lungo (al massimo %(max)d caratteri).", max=250))
     return errors
+
+
+def message_unknown_code() -> str:
+    return str(_l("Codice non riconosciuto."))
 
 
 def message_foreign_site() -> str:

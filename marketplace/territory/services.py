@@ -53,4 +53,3 @@ def load_sectors() -> int:
 
 def load_all(districts_file: Path | None = None) -> tuple[int, int]:
     return load_municipalities(districts_file), load_sectors()
-
