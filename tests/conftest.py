@@ -94,6 +94,9 @@ class IsolatedClient(FlaskClient):
 def app(settings: Settings) -> Iterator[Flask]:
     app = create_app({"TESTING": True}, settings=settings)
     app.test_client_class = IsolatedClient
+    from marketplace.extensions import limiter
+
+    app.extensions["test_limiter_storage"] = (limiter._storage, limiter._limiter)
     with app.app_context():
         _reset_database()
         from marketplace.territory.services import load_all
@@ -108,8 +111,17 @@ def app(settings: Settings) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_redis(settings: Settings) -> None:
-    """Rate-limit counters and queued jobs never leak from one test into the next."""
+def _fresh_redis(settings: Settings, app: Flask) -> None:
+    """Rate-limit counters and queued jobs never leak from one test into the next.
+
+    The limiter is one module-level object: a test that builds a second (embedded) app re-binds
+    it to that app's in-memory storage, whose counters no flush would clear. Bind it back to the
+    session app's Redis storage.
+    """
+    from marketplace.extensions import limiter
+
+    storage, strategy = app.extensions["test_limiter_storage"]
+    limiter._storage, limiter._limiter = storage, strategy
     Redis.from_url(settings.redis_url).flushdb()
 
 

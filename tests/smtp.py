@@ -35,6 +35,10 @@ class SmtpSink:
     def messages(self) -> list[Message]:
         return self._collector.messages
 
+    def clear(self) -> None:
+        """Forget what earlier tests sent (the server lives for the whole session)."""
+        self._collector.messages.clear()
+
     def start(self) -> None:
         self._controller.start()
 

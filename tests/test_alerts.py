@@ -316,6 +316,7 @@ def test_the_digest_lists_only_new_open_published_matches_and_never_twice(app, c
     # The mail really leaves through the outbox job.
     from jobs.tasks.mail import send_mail
 
+    smtp_sink.clear()
     assert send_mail(mail.id) == "sent"
     delivered = smtp_sink.wait_for("giulia@example.org")
     assert "Tirocinio in magazzino a Gorgonzola" in delivered.get_payload(decode=True).decode()

@@ -65,7 +65,7 @@ def test_a_candidate_saves_a_search_manages_it_and_unsubscribes(app, live_server
     page.wait_for_url(f"{live_server}/opportunita/?q=magazzino")
     assert page.get_by_text("Avviso «Magazzino vicino a casa» salvato").is_visible()
 
-    page.get_by_role("link", name="I miei avvisi").click()
+    page.locator("#main").get_by_role("link", name="I miei avvisi").click()
     page.wait_for_url(f"{live_server}/avvisi/")
     assert page.get_by_role("link", name="Magazzino vicino a casa").is_visible()
     assert_accessible(page)

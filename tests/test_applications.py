@@ -151,6 +151,7 @@ def test_a_candidate_applies_with_a_pdf_cv_and_both_sides_are_told(app, world, u
     assert "Giulia Bianchi" in notice.body_text and f"/gestione/candidature/{application.id}" in notice.body_text
 
     # The mail really leaves through the outbox job, over SMTP.
+    smtp_sink.clear()
     assert send_mail(confirmation.id) == "sent"
     assert smtp_sink.wait_for("giulia@example.org")["Subject"] == "Candidatura inviata: Tirocinio in magazzino"
 

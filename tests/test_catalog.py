@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "marketplace" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 # The same extraction as `make i18n-update`, run afresh: a string added without refreshing the catalog fails here.
 EXTRACT = [
-    str(Path(sys.executable).parent / "pybabel"), "--quiet", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-    "--ignore-dirs=.venv node_modules static .git instance",
+    str(Path(sys.executable).parent / "pybabel"), "--quiet", "extract", "-F", "babel.cfg",
+    "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs=.venv node_modules static .git instance",
 ]  # fmt: skip
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{ *[a-z_.]+ *\}\}")
 
