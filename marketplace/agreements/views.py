@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -14,7 +14,7 @@ from marketplace.accounts.models import Role
 from marketplace.agreements import services
 from marketplace.agreements.forms import AgreementForm
 from marketplace.agreements.models import AGREEMENT_KIND_LABELS, Agreement
-from marketplace.common.uploads import StoredFileMissing
+from marketplace.common.uploads import StoredFileMissing, pdf_download
 from marketplace.extensions import db
 from marketplace.organizations import services as organizations
 from marketplace.organizations.models import Organization
@@ -149,14 +149,7 @@ def document(agreement_id: int):
         path = services.document_path(agreement)
     except StoredFileMissing:
         abort(404)
-    response = send_file(
-        path, mimetype="application/pdf", as_attachment=True,
-        download_name=agreement.document_filename or f"convenzione-{agreement.id}.pdf", max_age=0,
-    )  # fmt: skip
-    # Always a download, never rendered inline, never sniffed into something else, never cached by proxies.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(path, agreement.document_filename or f"convenzione-{agreement.id}.pdf")
 
 
 @bp.route("/convenzioni/in-scadenza")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -15,7 +15,7 @@ from marketplace.applications import pipeline, services
 from marketplace.applications.forms import ApplyForm, MoveForm, NoteForm, PersonSearchForm, WithdrawForm
 from marketplace.applications.models import APPLICATION_STATUS_LABELS, OPEN_STATUSES, Application
 from marketplace.candidates.models import EDUCATION_LABELS, Person
-from marketplace.common.uploads import StoredFileMissing
+from marketplace.common.uploads import StoredFileMissing, pdf_download
 from marketplace.core.errors import handle_http_error
 from marketplace.extensions import db
 from marketplace.opportunities import policy
@@ -291,11 +291,4 @@ def cv(application_id: int):
         path = services.cv_path(application)
     except StoredFileMissing:
         abort(404)
-    response = send_file(
-        path, mimetype="application/pdf", as_attachment=True,
-        download_name=application.cv_filename or f"curriculum-{application.id}.pdf", max_age=0,
-    )  # fmt: skip
-    # Always a download, never rendered inline, never sniffed into something else, never cached by proxies.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(path, application.cv_filename or f"curriculum-{application.id}.pdf")

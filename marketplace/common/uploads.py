@@ -15,7 +15,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,14 @@ def open_stored(kind: str, key: str) -> Path:
     if not path.is_file():
         raise StoredFileMissing(f"{kind}/{key}")
     return path
+
+
+def pdf_download(path: Path, filename: str) -> Response:
+    """A stored PDF as a download: never rendered inline, never sniffed into something else, never cached by proxies."""
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def delete_stored(kind: str, key: str) -> bool:
