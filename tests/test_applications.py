@@ -220,6 +220,32 @@ def test_closed_or_past_deadline_opportunities_refuse_applications(app, world, f
     assert applications_of(opportunity.id) == []
 
 
+@pytest.mark.parametrize(
+    ("birth_date", "fields", "message"),
+    [
+        (TODAY.replace(year=TODAY.year - 16), {"minors_allowed": False}, "riservata a chi ha compiuto 18 anni"),
+        (TODAY.replace(year=TODAY.year - 20), {"age_min": 25, "age_max": 40}, "per chi ha almeno 25 anni"),
+        (TODAY.replace(year=TODAY.year - 40), {"age_min": 18, "age_max": 29}, "per chi ha al massimo 29 anni"),
+    ],
+    ids=["minor-not-allowed", "too-young", "too-old"],
+)
+def test_the_age_rules_of_the_opportunity_are_kept(app, world, birth_date, fields, message):
+    world["person"].birth_date = birth_date
+    opportunity = factories.opportunity(world["org"], **fields)
+    db.session.commit()
+    response = post_apply(client_for(app, world, "candidate"), opportunity.id)
+    assert response.status_code == 409 and message in text_of(response)
+    assert applications_of(opportunity.id) == []
+
+
+def test_a_minor_may_apply_where_minors_are_welcome(app, world):
+    world["person"].birth_date = TODAY.replace(year=TODAY.year - 16)
+    opportunity = factories.opportunity(world["org"], minors_allowed=True, age_min=14, age_max=18)
+    db.session.commit()
+    assert post_apply(client_for(app, world, "candidate"), opportunity.id).status_code == 303
+    assert len(applications_of(opportunity.id)) == 1
+
+
 def test_unpublished_opportunities_do_not_exist_for_candidates(app, world):
     draft = factories.opportunity(world["org"], status=OpportunityStatus.IN_REVIEW)
     db.session.commit()

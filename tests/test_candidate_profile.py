@@ -400,7 +400,8 @@ def test_from_the_refusal_to_the_profile_and_back_in_a_phone_sized_browser(live_
 
     org = factories.organization("Officine Adda S.r.l.")
     candidate = factories.user(Role.CANDIDATE, email="sara@example.org")
-    opportunity = factories.opportunity(org, title="Tirocinio in magazzino")
+    # Sara is 16: the opportunity must be open to minors for her to apply.
+    opportunity = factories.opportunity(org, title="Laboratorio in magazzino", minors_allowed=True, age_min=14)
     db.session.commit()
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server}/accedi")

@@ -40,7 +40,7 @@ from marketplace.extensions import db
 from marketplace.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from marketplace.mail.models import OutgoingMail
 from marketplace.opportunities.models import Edition, Opportunity, OpportunityStatus
-from marketplace.opportunities.rules import EDITION_KINDS
+from marketplace.opportunities.rules import ADULT_AGE, EDITION_KINDS
 from marketplace.organizations.models import Contact, Organization
 
 __all__ = ["StaleRecord"]
@@ -304,8 +304,27 @@ def refusal(
             return _("Esiste già una candidatura di questa persona per questa opportunità.")
         return _("Hai già inviato una candidatura per questa opportunità: puoi seguirla nella pagina delle tue "
                  "candidature.")  # fmt: skip
+    if (reason := _age_refusal(opportunity, person, today)) is not None:
+        return reason
     if needs_edition(opportunity) and not open_editions(opportunity, today):
         return _("Tutte le edizioni di questa opportunità sono al completo.")
+    return None
+
+
+def _age_refusal(opportunity: Opportunity, person: Person, today: date) -> str | None:
+    """The age rules the organisation set (a minor may only join what is open to minors).
+
+    An unknown birth date is not refused: operators register people whose papers they have not seen yet.
+    """
+    age = person.age_on(today)
+    if age is None:
+        return None
+    if age < ADULT_AGE and not opportunity.minors_allowed:
+        return _("Questa opportunità è riservata a chi ha compiuto 18 anni.")
+    if opportunity.age_min is not None and age < opportunity.age_min:
+        return _("Questa opportunità è per chi ha almeno %(n)d anni.", n=opportunity.age_min)
+    if opportunity.age_max is not None and age > opportunity.age_max:
+        return _("Questa opportunità è per chi ha al massimo %(n)d anni.", n=opportunity.age_max)
     return None
 
 
