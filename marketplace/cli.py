@@ -1,4 +1,4 @@
-"""Command-line tools: `flask territory load`, `flask demo seed`, `flask search …`."""
+"""Command-line tools: `flask territory load`, `flask demo seed`, `flask search …`, `flask jobs run-periodic`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from marketplace.extensions import db
 territory_cli = AppGroup("territory", help="Comuni, ambiti and ATECO sectors.")
 demo_cli = AppGroup("demo", help="Demo data.")
 search_cli = AppGroup("search", help="Search indexes.")
+jobs_cli = AppGroup("jobs", help="Background jobs.")
 
 
 @territory_cli.command("load")
@@ -115,6 +116,26 @@ def search_reconcile() -> None:
     click.echo(f"applicati: {drain_search_outbox()}")
 
 
+@jobs_cli.command("run-periodic")
+@click.argument("names", nargs=-1)
+def jobs_run_periodic(names: tuple[str, ...]) -> None:
+    """Run periodic jobs now, in this process (all of them, or those named).
+
+    The worker's scheduler runs them on a full stack; the embedded mode has no worker, so a
+    cron entry calling this closes due opportunities and sends alert digests there.
+    """
+    from jobs.schedule import periodic_jobs
+
+    jobs = {item.name: item for item in periodic_jobs()}
+    unknown = [name for name in names if name not in jobs]
+    if unknown:
+        raise click.BadParameter(f"sconosciuti: {', '.join(unknown)}; disponibili: {', '.join(jobs)}")
+    for name in names or tuple(jobs):
+        result = jobs[name].func()
+        db.session.commit()
+        click.echo(f"{name}: {result}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (territory_cli, demo_cli, search_cli):
+    for group in (territory_cli, demo_cli, search_cli, jobs_cli):
         app.cli.add_command(group)
