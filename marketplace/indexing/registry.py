@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.agreements.models import Agreement, AgreementStatus
 from marketplace.candidates.models import CandidateProfile, Person
@@ -86,10 +86,10 @@ REGISTRY: dict[str, IndexedModel] = {
         "opportunities",
         Opportunity,
         (
-            selectinload(Opportunity.organization),
-            selectinload(Opportunity.sector),
+            joinedload(Opportunity.organization),
+            joinedload(Opportunity.sector),
+            joinedload(Opportunity.municipality).joinedload(Municipality.district),
             selectinload(Opportunity.editions),
-            _place,
         ),
         opportunity_document,
         lambda row: row.version + row.organization.version,

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
 from marketplace.extensions import db
+from marketplace.indexing.builder_process import built_in_child_process, can_fork_builder
 from marketplace.indexing.models import SearchOutboxEntry
 from marketplace.indexing.registry import DELETED_VERSION, REGISTRY, IndexedModel
 from marketplace.models_base import utcnow
@@ -20,6 +21,9 @@ from search import IndexAction, SearchBackend
 
 DRAIN_BATCH = 1000
 WINDOW = 1000
+# Documents the reindex builder hands over at a time: small enough that the first bulk request
+# leaves soon after the start, large enough that the hand-over costs little.
+HANDOFF = 250
 REINDEX_LOCK_SECONDS = 3600
 
 
@@ -147,8 +151,9 @@ def _reindex_lock(index: str) -> Iterator[None]:
 def prefetched(index: str, depth: int = 4) -> Iterator[tuple[int, int, dict[str, Any]]]:
     """`documents(index)`, read and built in a background thread.
 
-    The bulk load waits on Elasticsearch most of the time; building the next windows of
-    documents meanwhile roughly halves a full reindex.
+    Used where a child process cannot be (the embedded backend, or a test's open transaction
+    that another process could not see): building the next windows while the previous ones
+    are written still overlaps the two.
     """
     app = current_app._get_current_object()
     windows: queue.Queue[Any] = queue.Queue(maxsize=depth)
@@ -197,8 +202,11 @@ _END = object()
 def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
     spec(index)
     with _reindex_lock(index):
-        backend().ensure_indexes()
-        return backend().replace_all(index, prefetched(index), progress)
+        search = backend()
+        search.ensure_indexes()
+        if getattr(search, "takes_serialised_documents", False) and can_fork_builder():
+            return search.replace_all(index, built_in_child_process(index, HANDOFF), progress)
+        return search.replace_all(index, prefetched(index), progress)
 
 
 @dataclass

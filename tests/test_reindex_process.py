@@ -1,0 +1,72 @@
+"""A full reindex builds its documents in a forked child (both cores), on committed data and real services."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from marketplace.indexing import builder_process, services
+from search import OpportunityQuery
+from tests import factories
+
+
+@pytest.fixture
+def fresh_indexes(app):
+    search = app.extensions["search"]
+    search.drop_indexes()
+    search.ensure_indexes()
+    return search
+
+
+def _concrete(search) -> list[str]:
+    return sorted(search.client.indices.get_alias(name=search.alias("opportunities")).keys())
+
+
+def test_a_full_reindex_builds_documents_in_a_child_process(app, committed, fresh_indexes, tmp_path):
+    rows = [factories.opportunity(title=f"Corso di pasticceria {n}") for n in range(3)]
+    committed.commit()
+    assert builder_process.can_fork_builder()  # a real pool: the child path is the one taken
+    builder_pid = tmp_path / "builder.pid"
+    original = services.documents
+
+    def recording(index):
+        builder_pid.write_text(str(os.getpid()))  # a file: the child's memory is its own
+        yield from original(index)
+
+    services.documents = recording
+    try:
+        assert services.reindex("opportunities") == 3
+    finally:
+        services.documents = original
+    assert int(builder_pid.read_text()) != os.getpid()
+    result = fresh_indexes.search_opportunities(OpportunityQuery(text="pasticceria"))
+    assert sorted(hit.id for hit in result.hits) == sorted(row.id for row in rows)
+
+
+def test_an_error_in_the_child_fails_the_reindex_and_keeps_the_old_index(app, committed, fresh_indexes, monkeypatch):
+    factories.opportunity(title="Laboratorio di falegnameria")
+    committed.commit()
+    services.reindex("opportunities")
+    before = _concrete(fresh_indexes)
+
+    def broken(index):
+        yield from ()
+        raise ValueError("the database went away")
+
+    monkeypatch.setattr(services, "documents", broken)
+    with pytest.raises(RuntimeError, match="ValueError: the database went away"):
+        services.reindex("opportunities")
+    names = fresh_indexes.client.indices.get(index=f"{fresh_indexes.prefix}-opportunities-*").keys()
+    assert sorted(names) == before
+    assert fresh_indexes.search_opportunities(OpportunityQuery(text="falegnameria")).total == 1
+
+
+def test_a_child_that_dies_is_reported_instead_of_waited_for(app, committed, fresh_indexes, monkeypatch):
+    def dying(index):
+        os._exit(3)
+        yield  # a generator, as documents() is
+
+    monkeypatch.setattr(services, "documents", dying)
+    with pytest.raises(RuntimeError, match=r"exited \(code 3\)"):
+        services.reindex("opportunities")
