@@ -70,3 +70,11 @@ def test_a_child_that_dies_is_reported_instead_of_waited_for(app, committed, fre
     monkeypatch.setattr(services, "documents", dying)
     with pytest.raises(RuntimeError, match=r"exited \(code 3\)"):
         services.reindex("opportunities")
+
+
+def test_documents_are_serialised_as_the_client_would_serialise_them():
+    from datetime import date
+    from decimal import Decimal
+
+    text = builder_process._dumps({"starts": date(2026, 1, 2), "allowance": Decimal("450.50"), "title": "Caffè"})
+    assert text == '{"starts":"2026-01-02","allowance":450.5,"title":"Caffè"}'

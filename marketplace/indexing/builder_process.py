@@ -14,6 +14,7 @@ import queue
 from collections.abc import Iterator
 from typing import Any
 
+from elastic_transport import JsonSerializer
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
@@ -22,6 +23,8 @@ from marketplace.extensions import db
 SerialisedDocument = tuple[int, int, str]
 POLL_S = 1.0
 _DOCS, _END, _ERROR = "docs", "end", "error"
+# Dates, decimals and the like become JSON exactly as the Elasticsearch client would make them.
+_to_json_value = JsonSerializer().default
 
 
 def built_in_child_process(index: str, window: int, depth: int = 4) -> Iterator[SerialisedDocument]:
@@ -74,7 +77,7 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
             db.engine.dispose(close=False)
             batch: list[SerialisedDocument] = []
             for doc_id, version, document in documents(index):
-                batch.append((doc_id, version, json.dumps(document, separators=(",", ":"), ensure_ascii=False)))
+                batch.append((doc_id, version, _dumps(document)))
                 if len(batch) >= window:
                     windows.put((_DOCS, batch))
                     batch = []
@@ -82,3 +85,7 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
             windows.put((_END, None))
         except BaseException as error:  # reported to the parent, which raises it
             windows.put((_ERROR, f"{type(error).__name__}: {error}"))
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=_to_json_value)
