@@ -59,6 +59,8 @@ def test_phone_search_with_typeahead_facet_and_back_button(app, live_server, pag
     combo.fill("cucina")
     combo.press("Enter")
     page.wait_for_url("**/opportunita/?q=cucina")
+    # Let the page settle (scripts, a late suggestion request of the previous page) before the filters.
+    page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=2, name="2 opportunità").is_visible()
 
     # On a phone the filters fold behind a button; a facet with its count narrows the results.
@@ -73,7 +75,10 @@ def test_phone_search_with_typeahead_facet_and_back_button(app, live_server, pag
     label.click()  # Bootstrap Italia draws the box on the label
     assert facet.is_checked()
     page.get_by_role("button", name="Applica i filtri").click()
-    page.wait_for_url("**/opportunita/?q=cucina&kind=course")
+    try:
+        page.wait_for_url("**/opportunita/?q=cucina&kind=course")
+    except Exception as error:  # say where the browser ended up, not only that it timed out
+        raise AssertionError(f"after applying the filters the page is at {page.url}") from error
     assert parse_qs(urlparse(page.url).query) == {"q": ["cucina"], "kind": ["course"]}
     assert page.get_by_role("heading", level=2, name="1 opportunità").is_visible()
     assert page.get_by_role("link", name="Corso di cucina per principianti", exact=True).is_visible()
