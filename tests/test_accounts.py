@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
@@ -139,9 +140,10 @@ def test_forgot_password_for_unknown_email_queues_nothing(client):
     assert db.session.scalar(select(OutgoingMail)) is None
 
 
-def test_open_redirect_after_login_is_refused(client):
+@pytest.mark.parametrize("target", ["//evil.example.com/x", "/\\evil.example.com/x", "https://evil.example.com/"])
+def test_open_redirect_after_login_is_refused(client, target):
     factories.user(Role.CANDIDATE, email="redir@example.org")
     token = csrf_token(client, "/accedi")
-    response = client.post("/accedi?next=//evil.example.com/x", data={
+    response = client.post("/accedi", query_string={"next": target}, data={
         "email": "redir@example.org", "password": factories.PASSWORD, "csrf_token": token})  # fmt: skip
     assert response.headers["Location"].endswith("/area-personale")

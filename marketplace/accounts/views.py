@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -12,16 +10,14 @@ from marketplace.access import public, signed_in
 from marketplace.accounts import services, throttle
 from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from marketplace.accounts.models import ROLE_LABELS, Role
+from marketplace.common.urls import local_path
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("accounts.dashboard")
+    return local_path(target) or url_for("accounts.dashboard")
 
 
 @bp.route("/accedi", methods=["GET", "POST"])

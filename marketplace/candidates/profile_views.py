@@ -7,7 +7,6 @@ so nobody can reach another person's profile from here.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.candidates import profile_services as services
 from marketplace.candidates.profile_forms import ProfileForm
+from marketplace.common.urls import local_path
 from marketplace.extensions import db
 from marketplace.organizations import services as organization_services
 from marketplace.organizations.forms import municipality_choices
@@ -24,20 +24,12 @@ from marketplace.organizations.forms import municipality_choices
 bp = Blueprint("candidate_profile", __name__)
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: an open redirect would help phishing."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
-
-
 @bp.route("/il-mio-profilo", methods=["GET", "POST"])
 @roles(Role.CANDIDATE)
 def edit():
     if current_user.role != Role.CANDIDATE:
         abort(403)  # admins pass @roles, but a profile belongs to a candidate's own account
-    next_url = safe_next(request.values.get("next"))
+    next_url = local_path(request.values.get("next"))
     person = services.own_person(current_user)
     choices = municipality_choices(organization_services.municipalities(), blank=_("Non indicato"))
     form = ProfileForm(municipality_choices=choices)
