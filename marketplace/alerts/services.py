@@ -31,7 +31,6 @@ from marketplace.opportunities.models import (
     OPPORTUNITY_KIND_LABELS,
     TARGET_GROUP_LABELS,
     Opportunity,
-    OpportunityStatus,
 )
 from marketplace.territory.models import District, Municipality, Sector
 
@@ -365,19 +364,12 @@ def new_matches(saved: SavedSearch, since: datetime, until: datetime, today: dat
     ids = [hit.id for hit in result.hits]
     if not ids:
         return [], 0
-    rows = db.session.scalars(
-        select(Opportunity)
-        .where(
-            Opportunity.id.in_(ids),
-            Opportunity.status == OpportunityStatus.PUBLISHED,
-            Opportunity.published_at > since,
-            Opportunity.published_at <= until,
-            or_(Opportunity.application_deadline.is_(None), Opportunity.application_deadline >= today),
-        )
-        .options(selectinload(Opportunity.organization), selectinload(Opportunity.municipality))
+    matches = opportunity_services.published_in_order(
+        ids,
+        Opportunity.published_at > since,
+        Opportunity.published_at <= until,
+        or_(Opportunity.application_deadline.is_(None), Opportunity.application_deadline >= today),
     )
-    by_id = {row.id: row for row in rows}
-    matches = [by_id[i] for i in ids if i in by_id]
     # Hits beyond the first fetch are counted as the engine counted them.
     total = len(matches) + max(result.total - len(ids), 0)
     return matches, total

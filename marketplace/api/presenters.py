@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from marketplace.api.schemas import (
     EditionOut,
@@ -18,7 +16,6 @@ from marketplace.api.schemas import (
     OrganizationRef,
     SkillOut,
 )
-from marketplace.extensions import db
 from marketplace.opportunities.models import (
     CLOSE_REASON_LABELS,
     OPPORTUNITY_KIND_LABELS,
@@ -89,24 +86,6 @@ def detail(opportunity: Opportunity) -> OpportunityOut:
         contact_phone=opportunity.contact_phone,
         editions=[EditionOut.model_validate(edition, from_attributes=True) for edition in opportunity.editions],
     )
-
-
-def load_in_order(ids: Iterable[int]) -> list[Opportunity]:
-    """The opportunities of a result page, in the engine's order, read in one query.
-
-    One closed or archived since it was indexed (the outbox removes it within seconds) is left
-    out rather than shown with stale data.
-    """
-    ids = list(ids)
-    if not ids:
-        return []
-    query = (
-        select(Opportunity)
-        .where(Opportunity.id.in_(ids))
-        .options(selectinload(Opportunity.organization), selectinload(Opportunity.municipality))
-    )
-    found = {opportunity.id: opportunity for opportunity in db.session.scalars(query)}
-    return [found[i] for i in ids if i in found and found[i].is_public]
 
 
 def facets(result_facets: Mapping[str, list[Facet]]) -> dict[str, list[FacetValue]]:

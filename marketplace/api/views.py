@@ -245,7 +245,7 @@ def list_opportunities():
         raise ApiError(503, _("La ricerca non è disponibile in questo momento: riprova tra poco.")) from None
     except QueryError:
         raise ApiError(422, errors={"page": _("Numero di pagina non valido.")}) from None
-    items = presenters.load_in_order(hit.id for hit in result.hits)
+    items = services.published_in_order([hit.id for hit in result.hits])
     last_page = max(1, -(-result.total // per_page))
     payload = {
         "items": [presenters.summary(item).model_dump(mode="json") for item in items],

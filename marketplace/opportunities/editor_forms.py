@@ -4,6 +4,7 @@ so the web form and the partner API refuse the same values with the same message
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,6 +39,8 @@ from marketplace.opportunities.models import (
     Opportunity,
 )
 from marketplace.opportunities.skills import grouped_choices
+from marketplace.organizations.forms import municipality_choices
+from marketplace.territory.models import Municipality
 
 REQUIRED = _l("Campo obbligatorio.")
 NOT_A_NUMBER = _l("Scrivi un numero intero.")
@@ -327,9 +330,9 @@ class EditionForm(FlaskForm):
         _l("Posti"), default=1, invalid_value_message=NOT_A_NUMBER, validators=[InputRequired(REQUIRED)]
     )
 
-    def __init__(self, *args: Any, municipalities: list[tuple[str, str]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipalities: Sequence[Municipality] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.municipality_code.choices = [("", _l("Non indicato")), *list(municipalities)]
+        self.municipality_code.choices = municipality_choices(list(municipalities), blank=_l("Non indicato"))
 
     def values(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,6 @@ from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
 from marketplace.opportunities.models import Edition, Opportunity, OpportunityEvent, OpportunityStatus
 from marketplace.organizations.models import Organization, Site
-from marketplace.territory.models import Municipality
 
 PER_PAGE = 25
 ORGANIZATION_MATCHES = 20
@@ -124,10 +123,6 @@ def site_choices(organization_id: int) -> list[tuple[str, str]]:
         else:
             choices.append((str(site.id), f"{site.label} – {place}" if site.label else place))
     return choices
-
-
-def municipality_choices() -> list[tuple[str, str]]:
-    return [(m.istat_code, m.name) for m in db.session.scalars(select(Municipality).order_by(Municipality.name))]
 
 
 def edition_of(opportunity: Opportunity, edition_id: int) -> Edition | None:

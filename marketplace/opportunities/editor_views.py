@@ -36,6 +36,7 @@ from marketplace.opportunities.models import (
 )
 from marketplace.opportunities.rules import EDITION_KINDS
 from marketplace.opportunities.skills import skill_label
+from marketplace.organizations import services as organization_services
 from marketplace.organizations.models import Organization
 
 bp = Blueprint("opportunity_editor", __name__, url_prefix="/gestione/opportunita")
@@ -279,7 +280,7 @@ def _editions_allowed(opportunity: Opportunity) -> None:
 def editions(opportunity_id: int):
     opportunity = _editable_or_403(opportunity_id)
     _editions_allowed(opportunity)
-    form = EditionForm(municipalities=editor_services.municipality_choices())
+    form = EditionForm(municipalities=organization_services.municipalities())
     if form.validate_on_submit():
         try:
             editing.save_edition(opportunity, None, form.values(), actor=current_user)
@@ -300,7 +301,7 @@ def edition_edit(opportunity_id: int, edition_id: int):
     edition = editor_services.edition_of(opportunity, edition_id)
     if edition is None:
         abort(404)
-    form = EditionForm(obj=edition, municipalities=editor_services.municipality_choices())
+    form = EditionForm(obj=edition, municipalities=organization_services.municipalities())
     if form.validate_on_submit():
         try:
             editing.save_edition(opportunity, edition, form.values(), actor=current_user)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
-from marketplace.opportunities.models import Edition, Opportunity
+from marketplace.opportunities.models import Edition, Opportunity, OpportunityStatus
 from marketplace.opportunities.policy import PUBLIC_STATUSES
 from marketplace.organizations.models import Site
-from marketplace.territory.models import Municipality
 from search import OpportunityQuery, SearchResult
 
 
@@ -45,7 +47,18 @@ def get_public(opportunity_id: int) -> Opportunity | None:
     return opportunity
 
 
-def municipalities() -> list[Municipality]:
-    # The page names each comune's ambito: load them together, not one query per row.
-    query = select(Municipality).options(selectinload(Municipality.district)).order_by(Municipality.name)
-    return list(db.session.scalars(query))
+def published_in_order(ids: Sequence[int], *conditions: Any) -> list[Opportunity]:
+    """The published opportunities among `ids` (a search engine's hits), in that order, read in one query.
+
+    One closed or archived since it was indexed (the outbox removes it within seconds) is left
+    out rather than shown with stale data; `conditions` narrow the rows further.
+    """
+    if not ids:
+        return []
+    query = (
+        select(Opportunity)
+        .where(Opportunity.id.in_(ids), Opportunity.status == OpportunityStatus.PUBLISHED, *conditions)
+        .options(selectinload(Opportunity.organization), selectinload(Opportunity.municipality))
+    )
+    found = {opportunity.id: opportunity for opportunity in db.session.scalars(query)}
+    return [found[i] for i in ids if i in found]

@@ -10,7 +10,6 @@ from werkzeug.datastructures import MultiDict
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
-from marketplace.opportunities.services import municipalities
 from marketplace.organizations import claims, services
 from marketplace.organizations.claim_forms import (
     ClaimForm,
@@ -19,6 +18,7 @@ from marketplace.organizations.claim_forms import (
     ProposalForm,
     RejectForm,
 )
+from marketplace.organizations.forms import municipality_choices
 from marketplace.organizations.models import (
     CLAIM_STATUS_LABELS,
     ORGANIZATION_KIND_LABELS,
@@ -89,7 +89,7 @@ def propose():
     if (elsewhere := _company_only()) is not None:
         return elsewhere
     form = ProposalForm()
-    form.municipality_code.choices = [("", "—")] + [(m.istat_code, m.name) for m in municipalities()]
+    form.municipality_code.choices = municipality_choices(services.municipalities(), blank="—")
     taken = None
     if form.validate_on_submit():
         proposal = claims.Proposal(
