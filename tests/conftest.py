@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask, g, has_app_context
@@ -202,6 +203,14 @@ def start_worker(settings: Settings) -> Iterator:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def upload_folder(app: Flask, tmp_path, monkeypatch) -> Path:
+    """A folder of the test's own for uploaded files, so that what is (not) stored can be counted."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
 
 
 @pytest.fixture

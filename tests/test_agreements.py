@@ -27,7 +27,9 @@ from tests import factories
 from tests import factories_relations as fr
 from tests.conftest import IsolatedClient, csrf_token, login
 from tests.factories_relations import pdf_bytes
+from tests.uploads_support import stored_files
 
+pytestmark = pytest.mark.usefixtures("upload_folder")  # every test stores into its own folder
 TODAY = date.today()
 
 
@@ -35,18 +37,6 @@ TODAY = date.today()
 EXE_BYTES = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
 )
-
-
-@pytest.fixture(autouse=True)
-def upload_folder(app, tmp_path, monkeypatch) -> Path:
-    """Each test stores its files in its own folder, so what is (not) stored can be counted."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
-
-
-def stored_files(folder: Path) -> list[Path]:
-    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
 @pytest.fixture

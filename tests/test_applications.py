@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,23 +19,14 @@ from tests import factories
 from tests import factories_relations as fr
 from tests.conftest import csrf_token
 from tests.factories_relations import pdf_bytes
+from tests.uploads_support import stored_files
 
+pytestmark = pytest.mark.usefixtures("upload_folder")  # every test stores into its own folder
 TODAY = date.today()
 Status = ApplicationStatus
 
 # A Windows executable's first bytes: what a renamed .exe starts with.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot"
-
-
-@pytest.fixture(autouse=True)
-def upload_folder(app, tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-    return folder
-
-
-def stored_files(folder: Path) -> list[Path]:
-    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
 @pytest.fixture
