@@ -61,3 +61,14 @@ def phone_e164(value: str, region: str = "IT") -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentifier(_l("Numero di telefono non valido."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_for_display(e164: str | None) -> str | None:
+    """A stored E.164 number written for people (+39 02 1234 5678); an unreadable one as it is."""
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164, "IT")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import icalendar
-import phonenumbers
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from marketplace.candidates.models import EDUCATION_LABELS
+from marketplace.common.identifiers import phone_for_display
 from marketplace.common.markdown import markdown_to_text, render_markdown
 from marketplace.opportunities import policy
 from marketplace.opportunities.languages import language_name
@@ -219,16 +219,6 @@ def _target_group_labels(values: list[str]) -> list[str]:
     return labels
 
 
-def _phone_for_display(e164: str | None) -> str | None:
-    if not e164:
-        return None
-    try:
-        number = phonenumbers.parse(e164, "IT")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def _organization_url(opportunity: Opportunity) -> str | None:
     # Archived organisations have no public page (it answers 404): do not link to it.
     organization = opportunity.organization
@@ -291,7 +281,7 @@ def build(opportunity: Opportunity, user: Any, *, today: date) -> DetailPage:
         ],
         required_skills=_skill_labels(opportunity.required_skill_codes),
         preferred_skills=_skill_labels(opportunity.preferred_skill_codes),
-        contact_phone=_phone_for_display(opportunity.contact_phone),
+        contact_phone=phone_for_display(opportunity.contact_phone),
         editions=editions,
         all_editions_ics_url=(
             url_for("opportunities.editions_ics", opportunity_id=opportunity.id) if editions else None
