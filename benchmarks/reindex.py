@@ -12,7 +12,6 @@ is timed end to end: reading the database in windows, building documents, bulk, 
 from __future__ import annotations
 
 import contextlib
-import json
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -55,15 +54,16 @@ def materialise() -> tuple[list[Document], float]:
     return docs, time.perf_counter() - started
 
 
-def serialise(docs: list[Document]) -> tuple[list[tuple[int, int, str]], float]:
+def serialise(docs: list[Document]) -> tuple[list[tuple[int, int, bytes]], float]:
+    """The documents as the bytes the app's reindex sends (its own serialiser)."""
+    from marketplace.indexing.builder_process import dumps
+
     started = time.perf_counter()
-    ready = [
-        (doc_id, version, json.dumps(doc, separators=(",", ":"), ensure_ascii=False)) for doc_id, version, doc in docs
-    ]
+    ready = [(doc_id, version, dumps(doc)) for doc_id, version, doc in docs]
     return ready, time.perf_counter() - started
 
 
-def time_raw_bulk(client: Any, ready: list[tuple[int, int, str]], chunk: int) -> tuple[int, float, float]:
+def time_raw_bulk(client: Any, ready: list[tuple[int, int, bytes]], chunk: int) -> tuple[int, float, float]:
     """(documents, bulk seconds, index-creation seconds) into a fresh `bench-` index, deleted afterwards.
 
     Creating the index is timed apart, for attribution: the baseline is the bulk, the settings

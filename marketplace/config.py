@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -113,7 +115,8 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "DEBUG": self.debug,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            # JSON columns (skills, languages, target groups) are decoded on every read of a row.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_deserializer": orjson.loads},
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.cookie_secure,

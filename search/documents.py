@@ -92,7 +92,7 @@ def next_start(opportunity: Any, today: date | None = None) -> date | None:
     the opportunity is indexed again (editions changing bump its version).
     """
     day = today or date.today()
-    upcoming = [edition.starts_on for edition in opportunity.editions or () if edition.starts_on >= day]
+    upcoming = [starts_on for starts_on in opportunity.edition_starts if starts_on >= day]
     return min(upcoming) if upcoming else opportunity.start_date
 
 

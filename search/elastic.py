@@ -39,7 +39,7 @@ HARMLESS_STATUSES = {409, 404}
 
 class ElasticBackend:
     name = "elasticsearch"
-    # replace_all also takes documents already serialised to JSON text (built in another process).
+    # replace_all also takes documents already serialised to JSON bytes (built in another process).
     takes_serialised_documents = True
 
     def __init__(self, url: str, *, index_prefix: str, client: Elasticsearch | None = None) -> None:

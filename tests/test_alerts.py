@@ -250,7 +250,7 @@ def test_a_candidate_sees_and_manages_an_alert_an_operator_saved_for_them(app, w
 
 
 def _index(backend, *opportunities) -> None:
-    outcome = backend.apply([indexing.opportunity_action(o.id, o) for o in opportunities])
+    outcome = backend.apply([indexing.opportunity_action(o.id) for o in opportunities])
     assert outcome.failed == []
     backend.refresh("opportunities")
 

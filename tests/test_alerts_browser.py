@@ -42,7 +42,7 @@ def test_a_candidate_saves_a_search_manages_it_and_unsubscribes(app, live_server
     search = app.extensions["search"]
     search.drop_indexes()  # ids restart in these committed tests: no old document may hold them
     search.ensure_indexes()
-    assert search.apply([indexing.opportunity_action(opportunity.id, opportunity)]).failed == []
+    assert search.apply([indexing.opportunity_action(opportunity.id)]).failed == []
     search.refresh("opportunities")
 
     # A visitor is asked to log in, and comes back to the same search.

@@ -38,7 +38,7 @@ TODAY = date.today()
 
 
 def _index(backend, *opportunities) -> None:
-    outcome = backend.apply([indexing.opportunity_action(o.id, o) for o in opportunities])
+    outcome = backend.apply([indexing.opportunity_action(o.id) for o in opportunities])
     assert outcome.failed == []
     backend.refresh("opportunities")
 

@@ -118,7 +118,7 @@ def test_reconciliation_repairs_drift(app, committed):
     db.session.execute(update(table).where(table.c.id == draft.id)
                        .values(status="published", version=table.c.version + 1))  # fmt: skip
     db.session.commit()
-    stray = {**services.opportunity_action(kept.id, kept).document, "id": 999_999}
+    stray = {**services.opportunity_action(kept.id).document, "id": 999_999}
     backend.client.index(index=backend.alias("opportunities"), id="999999", document=stray,
                          version=1, version_type="external", refresh=True)  # fmt: skip
     report = services.drift("opportunities")

@@ -30,7 +30,7 @@ def test_phone_search_with_typeahead_facet_and_back_button(app, live_server, pag
     search = app.extensions["search"]
     search.drop_indexes()  # ids restart in these committed tests: no old document may hold them
     search.ensure_indexes()
-    assert search.apply([indexing.opportunity_action(o.id, o) for o in (course, kitchen, other)]).failed == []
+    assert search.apply([indexing.opportunity_action(o.id) for o in (course, kitchen, other)]).failed == []
     search.refresh("opportunities")
 
     page.set_viewport_size({"width": 390, "height": 844})

@@ -30,9 +30,9 @@ def test_a_full_reindex_builds_documents_in_a_child_process(app, committed, fres
     builder_pid = tmp_path / "builder.pid"
     original = services.documents
 
-    def recording(index):
+    def recording(index, **windows):
         builder_pid.write_text(str(os.getpid()))  # a file: the child's memory is its own
-        yield from original(index)
+        yield from original(index, **windows)
 
     services.documents = recording
     try:
@@ -50,7 +50,7 @@ def test_an_error_in_the_child_fails_the_reindex_and_keeps_the_old_index(app, co
     services.reindex("opportunities")
     before = _concrete(fresh_indexes)
 
-    def broken(index):
+    def broken(index, **windows):
         yield from ()
         raise ValueError("the database went away")
 
@@ -63,7 +63,7 @@ def test_an_error_in_the_child_fails_the_reindex_and_keeps_the_old_index(app, co
 
 
 def test_a_child_that_dies_is_reported_instead_of_waited_for(app, committed, fresh_indexes, monkeypatch):
-    def dying(index):
+    def dying(index, **windows):
         os._exit(3)
         yield  # a generator, as documents() is
 
@@ -73,8 +73,16 @@ def test_a_child_that_dies_is_reported_instead_of_waited_for(app, committed, fre
 
 
 def test_documents_are_serialised_as_the_client_would_serialise_them():
-    from datetime import date
+    import json
+    from datetime import UTC, date, datetime
     from decimal import Decimal
 
-    text = builder_process._dumps({"starts": date(2026, 1, 2), "allowance": Decimal("450.50"), "title": "Caffè"})
-    assert text == '{"starts":"2026-01-02","allowance":450.5,"title":"Caffè"}'
+    from elastic_transport import JsonSerializer
+
+    document = {
+        "starts": date(2026, 1, 2), "published": datetime(2026, 1, 2, 9, 30, 5, 120, tzinfo=UTC),
+        "allowance": Decimal("450.50"), "title": "Caffè «Lungo»", "deadline": None, "paid": True,
+    }  # fmt: skip
+    ours = builder_process.dumps(document)
+    assert json.loads(ours) == json.loads(JsonSerializer().dumps(document))
+    assert '"title":"Caffè «Lungo»"'.encode() in ours  # UTF-8 as is, not \u escapes

@@ -15,7 +15,7 @@ from tests import factories
 
 
 def _index(backend, *opportunities) -> None:
-    outcome = backend.apply([indexing.opportunity_action(o.id, o) for o in opportunities])
+    outcome = backend.apply([indexing.opportunity_action(o.id) for o in opportunities])
     assert outcome.failed == []
     backend.refresh("opportunities")
 
@@ -52,10 +52,10 @@ def test_drafts_and_expired_never_appear(backend):
 
 def test_stale_versions_never_overwrite_newer_ones(backend, db_session):
     opportunity = factories.opportunity(title="Laboratorio di falegnameria")
-    old = indexing.opportunity_action(opportunity.id, opportunity)
+    old = indexing.opportunity_action(opportunity.id)
     opportunity.title = "Laboratorio di ceramica"
     db_session.flush()
-    new = indexing.opportunity_action(opportunity.id, opportunity)
+    new = indexing.opportunity_action(opportunity.id)
     assert new.version == old.version + 1
     outcome = backend.apply([new])
     assert outcome.failed == []
@@ -114,13 +114,13 @@ def test_renaming_an_organization_reindexes_its_opportunities(db_session):
     first = factories.opportunity(title="Tirocinio uno")
     second = factories.opportunity(first.organization, title="Tirocinio due")
     db_session.execute(delete(SearchOutboxEntry))
-    before = indexing.opportunity_action(first.id, first).version
+    before = indexing.opportunity_action(first.id).version
     first.organization.name = "Nuovo Nome Cooperativa"
     db_session.flush()
     pending = set(db_session.execute(select(SearchOutboxEntry.index_name, SearchOutboxEntry.doc_id)).all())
     assert {("opportunities", first.id), ("opportunities", second.id)} <= pending
     # The document embeds the organisation, so its version moves with it.
-    assert indexing.opportunity_action(first.id, first).version == before + 1
+    assert indexing.opportunity_action(first.id).version == before + 1
 
 
 def test_profile_changes_bump_the_person_document(db_session):
@@ -162,3 +162,19 @@ def test_comuni_with_apostrophes_match(backend, typed, code):
         assert found == []
     else:
         assert found == expected
+
+
+def test_documents_are_read_with_plain_rows_including_missing_places_and_sectors(db_session):
+    """The indexing loader joins the organisation, comune, ambito and sector; any may be absent."""
+    org = factories.organization("Cooperativa Il Faro")
+    placed = factories.opportunity(org, title="Tirocinio in officina", sector_code="C")
+    nowhere = factories.opportunity(org, title="Corso a distanza", municipality_code=None, sector_code=None)
+    found = {action.doc_id: action for action in indexing.actions_for("opportunities", [placed.id, nowhere.id, 0])}
+    assert found[0].op == "delete"  # no such row: its document goes
+    placed_doc, nowhere_doc = found[placed.id].document, found[nowhere.id].document
+    assert found[placed.id].version == placed.version + org.version
+    assert placed_doc["organization_name"] == "Cooperativa Il Faro"
+    assert (placed_doc["sector_section"], placed_doc["municipality_code"]) == ("C", "015108")
+    assert placed_doc["district"] and placed_doc["location"]["lat"]
+    assert nowhere_doc["municipality_code"] is None and nowhere_doc["location"] is None
+    assert nowhere_doc["sector_section"] is None and nowhere_doc["district"] is None

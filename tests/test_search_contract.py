@@ -13,7 +13,6 @@ from sqlalchemy import create_engine
 
 from marketplace.accounts.models import Role
 from marketplace.indexing import services as indexing
-from marketplace.indexing.registry import REGISTRY
 from marketplace.opportunities.models import OpportunityKind, OpportunityStatus
 from marketplace.organizations.models import OrganizationKind, OrganizationStatus
 from search import IndexAction, OpportunityQuery
@@ -36,8 +35,8 @@ def backend(request, app, db_session, tmp_path):
 
 
 def put(backend, index: str, *rows) -> None:
-    model = REGISTRY[index]
-    outcome = backend.apply([indexing.action_for(model, row.id, row) for row in rows])
+    """Index `rows` as the outbox drain does: read back through the index's own loader."""
+    outcome = backend.apply(indexing.actions_for(index, [row.id for row in rows]))
     assert outcome.failed == []
     backend.refresh(index)
 
@@ -237,7 +236,7 @@ def test_cursor_pages_walk_every_result_once_in_order(backend):
 def test_stale_writes_and_deletes(backend):
     opportunity = factories.opportunity(title="Apprendistato in officina")
     newer = IndexAction("opportunities", opportunity.id, 10, "index",
-                        indexing.opportunity_action(opportunity.id, opportunity).document)  # fmt: skip
+                        indexing.opportunity_action(opportunity.id).document)  # fmt: skip
     older = IndexAction("opportunities", opportunity.id, 3, "delete")
     assert backend.apply([newer]).failed == []
     assert backend.apply([older]).failed == []  # stale: counts as done, changes nothing

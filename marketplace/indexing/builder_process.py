@@ -3,50 +3,61 @@
 Reading rows and building documents is Python work that holds the interpreter lock; in a
 thread it competes with the bulk sender. A forked child has its own interpreter: it reads
 the database on its own connections, builds and JSON-serialises the documents, and hands
-windows of ready strings to the parent, which only sends them.
+windows of ready bytes to the parent, which only sends them.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import multiprocessing
 import queue
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from elastic_transport import JsonSerializer
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
 from marketplace.extensions import db
 
-SerialisedDocument = tuple[int, int, str]
+SerialisedDocument = tuple[int, int, bytes]
 POLL_S = 1.0
 _DOCS, _END, _ERROR = "docs", "end", "error"
-# Dates, decimals and the like become JSON exactly as the Elasticsearch client would make them.
+# What orjson does not know (decimals, UUIDs) becomes JSON exactly as the Elasticsearch client
+# would make it; dates and datetimes orjson writes in the same ISO form itself.
 _to_json_value = JsonSerializer().default
 
 
-def built_in_child_process(index: str, window: int, depth: int = 4) -> Iterator[SerialisedDocument]:
-    """Every searchable row of `index` as (id, version, JSON text), built by a forked child."""
+@contextlib.contextmanager
+def child_builder(index: str, window: int, depth: int = 4) -> Iterator[Iterator[SerialisedDocument]]:
+    """Every searchable row of `index` as (id, version, JSON bytes), built by a forked child.
+
+    The child starts on entry, so it reads its first rows while the caller creates the new
+    index; it is stopped on exit, whether or not its documents were all taken.
+    """
     context = multiprocessing.get_context("fork")
     windows: Any = context.Queue(maxsize=depth)
     app = current_app._get_current_object()
     child = context.Process(target=_produce, args=(app, index, window, windows), name=f"reindex-{index}", daemon=True)
     child.start()
     try:
-        while True:
-            kind, payload = _next_window(windows, child, index)
-            if kind == _END:
-                return
-            if kind == _ERROR:
-                raise RuntimeError(f"building the {index} documents failed: {payload}")
-            yield from payload
+        yield _received(windows, child, index)
     finally:
         if child.is_alive():
             child.terminate()
         child.join(timeout=10)
         windows.close()
+
+
+def _received(windows: Any, child: Any, index: str) -> Iterator[SerialisedDocument]:
+    while True:
+        kind, payload = _next_window(windows, child, index)
+        if kind == _END:
+            return
+        if kind == _ERROR:
+            raise RuntimeError(f"building the {index} documents failed: {payload}")
+        yield from payload
 
 
 def _next_window(windows: Any, child: Any, index: str) -> tuple[str, Any]:
@@ -76,8 +87,9 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
             # The pooled connections came with the fork and belong to the parent: never touch them.
             db.engine.dispose(close=False)
             batch: list[SerialisedDocument] = []
-            for doc_id, version, document in documents(index):
-                batch.append((doc_id, version, _dumps(document)))
+            # The first windows are small: the parent's first bulk request should leave early.
+            for doc_id, version, document in documents(index, first_window=window):
+                batch.append((doc_id, version, dumps(document)))
                 if len(batch) >= window:
                     windows.put((_DOCS, batch))
                     batch = []
@@ -87,5 +99,5 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
             windows.put((_ERROR, f"{type(error).__name__}: {error}"))
 
 
-def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=_to_json_value)
+def dumps(document: dict[str, Any]) -> bytes:
+    return orjson.dumps(document, default=_to_json_value)

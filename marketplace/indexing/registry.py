@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from marketplace.agreements.models import Agreement, AgreementStatus
 from marketplace.candidates.models import CandidateProfile, Person
 from marketplace.extensions import db
+from marketplace.indexing.opportunity_rows import load_opportunities
 from marketplace.opportunities.models import Opportunity, OpportunityStatus
 from marketplace.organizations.models import Organization, Site
 from marketplace.territory.models import Municipality
@@ -45,8 +46,12 @@ class IndexedModel:
     searchable_where: Callable[[], Any] | None = None
     # Loads, for a batch of rows, what their documents need beyond relationships.
     attach: Callable[[dict[int, Any]], None] | None = None
+    # Reads a batch without the ORM (plain rows into records), where that is worth its code.
+    load_rows: Callable[[list[int]], dict[int, Any]] | None = None
 
     def load(self, ids: list[int]) -> dict[int, Any]:
+        if self.load_rows is not None:
+            return self.load_rows(ids)
         query = select(self.model).where(self.model.id.in_(ids)).options(*self.load_options)
         rows = {row.id: row for row in db.session.scalars(query)}
         if self.attach is not None and rows:
@@ -79,18 +84,11 @@ def _organization_document(row: Organization) -> dict[str, Any]:
     return organization_document(row, agreements)
 
 
-_place = selectinload(Opportunity.municipality).selectinload(Municipality.district)
-
 REGISTRY: dict[str, IndexedModel] = {
     "opportunities": IndexedModel(
         "opportunities",
         Opportunity,
-        (
-            joinedload(Opportunity.organization),
-            joinedload(Opportunity.sector),
-            joinedload(Opportunity.municipality).joinedload(Municipality.district),
-            selectinload(Opportunity.editions),
-        ),
+        (),
         opportunity_document,
         lambda row: row.version + row.organization.version,
         lambda: (
@@ -100,6 +98,7 @@ REGISTRY: dict[str, IndexedModel] = {
         ),
         opportunity_is_searchable,
         lambda: Opportunity.status == OpportunityStatus.PUBLISHED,
+        load_rows=load_opportunities,
     ),
     "organizations": IndexedModel(
         "organizations",

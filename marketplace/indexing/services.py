@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
 from marketplace.extensions import db
-from marketplace.indexing.builder_process import built_in_child_process, can_fork_builder
+from marketplace.indexing.builder_process import can_fork_builder, child_builder
 from marketplace.indexing.models import SearchOutboxEntry
 from marketplace.indexing.registry import DELETED_VERSION, REGISTRY, IndexedModel
 from marketplace.models_base import utcnow
@@ -50,20 +50,22 @@ def action_for(model: IndexedModel, doc_id: int, row: Any | None) -> IndexAction
     return IndexAction(model.index, doc_id, model.version(row), "index", model.document(row))
 
 
-def opportunity_action(doc_id: int, row: Any | None) -> IndexAction:
-    return action_for(REGISTRY["opportunities"], doc_id, row)
+def actions_for(index: str, ids: list[int]) -> list[IndexAction]:
+    """The writes that bring these documents up to date, from the rows as they are now."""
+    model = spec(index)
+    rows = model.load(ids)
+    return [action_for(model, doc_id, rows.get(doc_id)) for doc_id in ids]
+
+
+def opportunity_action(doc_id: int) -> IndexAction:
+    return actions_for("opportunities", [doc_id])[0]
 
 
 def _actions_for(entries: list[SearchOutboxEntry]) -> list[IndexAction]:
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         wanted.setdefault(entry.index_name, set()).add(entry.doc_id)
-    actions = []
-    for index, ids in wanted.items():
-        model = spec(index)
-        rows = model.load(sorted(ids))
-        actions += [action_for(model, doc_id, rows.get(doc_id)) for doc_id in sorted(ids)]
-    return actions
+    return [action for index, ids in wanted.items() for action in actions_for(index, sorted(ids))]
 
 
 @dataclass
@@ -110,16 +112,21 @@ def oldest_pending_age_seconds() -> float | None:
     return max(0.0, (utcnow() - oldest).total_seconds())
 
 
-def documents(index: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """Every searchable row of an index as (id, version, document), read in id windows."""
+def documents(index: str, first_window: int = WINDOW) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """Every searchable row of an index as (id, version, document), read in id windows.
+
+    Windows start at `first_window` rows and double up to WINDOW, so the first documents come
+    quickly and the rest in few queries.
+    """
     model = spec(index)
     only_searchable = [model.searchable_where()] if model.searchable_where else []
-    last_id = 0
+    last_id, size = 0, min(first_window, WINDOW)
     while True:
         ids = list(db.session.scalars(
             select(model.model.id).where(model.model.id > last_id, *only_searchable)
-            .order_by(model.model.id).limit(WINDOW)
+            .order_by(model.model.id).limit(size)
         ))  # fmt: skip
+        size = min(size * 2, WINDOW)
         if not ids:
             return
         rows = model.load(ids)
@@ -205,7 +212,8 @@ def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
         search = backend()
         search.ensure_indexes()
         if getattr(search, "takes_serialised_documents", False) and can_fork_builder():
-            return search.replace_all(index, built_in_child_process(index, HANDOFF), progress)
+            with child_builder(index, HANDOFF) as built:
+                return search.replace_all(index, built, progress)
         return search.replace_all(index, prefetched(index), progress)
 
 
