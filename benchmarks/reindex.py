@@ -150,9 +150,9 @@ def run(scale: int, repeat: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = common.base_parser(__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None, help="interleaved runs (default: 3, or 2 above 20k)")
+    parser.add_argument("--repeat", type=int, default=None, help="interleaved runs (default: 5, or 2 above 20k)")
     args = parser.parse_args()
-    repeat = args.repeat or (3 if args.scale <= 20_000 else 2)
+    repeat = args.repeat or (5 if args.scale <= 20_000 else 2)
     result = run(args.scale, repeat)
     path = common.write_result("reindex", args.scale, result)
     print(f"reindex @ {args.scale}: {result['documents']} documents")

@@ -31,8 +31,11 @@ from search.queries import (
 BULK_CHUNK = 500
 # Ids fetched per request when a whole list is exported (search_after pages).
 IDS_PAGE = 10_000  # the most one request may return (index.max_result_window)
-# Searches resolve the alias when they start and take ~20 ms (p99 at 100k): a quarter second covers them.
-OLD_INDEX_GRACE_SECONDS = 0.25
+# After an alias swap, searches that resolved the alias just before it still run on the old
+# index; it is deleted once it has been seen idle twice in a row, POLL apart (~20 ms here), and
+# at the latest after the limit, for a search that hangs.
+OLD_INDEX_POLL_SECONDS = 0.02
+OLD_INDEX_WAIT_LIMIT_SECONDS = 5.0
 # A stale write (an older version arriving late) or deleting what is gone is success.
 HARMLESS_STATUSES = {409, 404}
 
@@ -45,7 +48,6 @@ class ElasticBackend:
     def __init__(self, url: str, *, index_prefix: str, client: Elasticsearch | None = None) -> None:
         self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
         self.prefix = index_prefix
-        self.old_index_grace_seconds = OLD_INDEX_GRACE_SECONDS
 
     # -- index names -------------------------------------------------------------
     def alias(self, index: str) -> str:
@@ -147,12 +149,31 @@ class ElasticBackend:
         swap = [{"add": {"index": concrete, "alias": alias}}]
         swap += [{"remove": {"index": name, "alias": alias}} for name in old]
         self.client.indices.update_aliases(actions=swap)
-        # Searches that resolved the alias just before the swap still read the old index:
-        # give them a moment, or they fail with "no shard available".
-        time.sleep(self.old_index_grace_seconds)
-        for name in old:
-            self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._retire(old)
         return count
+
+    def _retire(self, names: list[str]) -> None:
+        """Delete indexes the alias no longer points at, once no search is running on them.
+
+        Deleting an index under a running search fails that search ("no shard available").
+        """
+        if not names:
+            return
+        deadline = time.monotonic() + OLD_INDEX_WAIT_LIMIT_SECONDS
+        idle_polls = 0
+        while idle_polls < 2 and time.monotonic() < deadline:
+            time.sleep(OLD_INDEX_POLL_SECONDS)
+            idle_polls = idle_polls + 1 if self._searches_idle(names) else 0
+        for name in names:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    def _searches_idle(self, names: list[str]) -> bool:
+        """No search phase running on these indexes, and none queued on any node to start one."""
+        stats = self.client.indices.stats(index=",".join(names), metric="search")["_all"]["total"]["search"]
+        running = stats["query_current"] + stats["fetch_current"] + stats["scroll_current"]
+        pools = self.client.nodes.stats(metric="thread_pool")["nodes"].values()
+        queued = sum(node["thread_pool"]["search"]["queue"] for node in pools)
+        return running == 0 and queued == 0
 
     def _bulk_load(
         self, concrete: str, documents: Iterator[tuple[int, int, dict[str, Any]]],

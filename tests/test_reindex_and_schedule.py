@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from redis import Redis
@@ -43,16 +44,46 @@ def test_searches_keep_working_during_a_reindex(backend):
             except Exception as error:
                 failures.append(error)
 
-    reader = threading.Thread(target=search_continuously)
-    reader.start()
+    # Several readers, so that some search is often in flight at the moment of the swap.
+    readers = [threading.Thread(target=search_continuously) for _ in range(3)]
+    for reader in readers:
+        reader.start()
     try:
-        for _ in range(3):
+        for _ in range(5):
             services.reindex("opportunities")
     finally:
         stop.set()
-        reader.join()
+        for reader in readers:
+            reader.join()
     assert failures == []
     assert totals and set(totals) == {len(rows)}
+
+
+def test_the_old_index_is_deleted_only_once_no_search_uses_it(backend):
+    factories.opportunity(title="Tirocinio in vivaio")
+    services.reindex("opportunities")
+    (old,) = concrete_indexes(backend, "opportunities")
+    # An open scroll is a search still reading the old index, as a slow one would be.
+    page = backend.client.search(index=backend.alias("opportunities"), scroll="1m", size=1, query={"match_all": {}})
+    seen = {}
+
+    def finish_the_search_later() -> None:
+        deadline = time.monotonic() + 20
+        while concrete_indexes(backend, "opportunities") == [old] and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the swap
+        time.sleep(0.5)
+        seen["old index kept"] = backend.client.indices.exists(index=old).body
+        seen["scroll still reads"] = backend.client.scroll(scroll_id=page["_scroll_id"], scroll="1m")["hits"]["hits"]
+        backend.client.clear_scroll(scroll_id=page["_scroll_id"])
+
+    reader = threading.Thread(target=finish_the_search_later)
+    reader.start()
+    try:
+        services.reindex("opportunities")
+    finally:
+        reader.join(timeout=30)
+    assert seen == {"old index kept": True, "scroll still reads": []}
+    assert not backend.client.indices.exists(index=old)
 
 
 def test_a_failed_reindex_deletes_its_new_index_and_keeps_the_old(backend):
@@ -82,8 +113,6 @@ def test_only_one_reindex_at_a_time(app, backend, settings):
 
 @pytest.mark.worker
 def test_reindex_job_on_a_worker_reports_progress(app, settings, committed, start_worker):
-    import time
-
     from jobs.dispatch import RQDispatcher
     from jobs.progress import progress_of
     from jobs.tasks.search import reindex

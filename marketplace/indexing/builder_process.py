@@ -9,6 +9,7 @@ windows of ready bytes to the parent, which only sends them.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import queue
 from collections.abc import Iterator
@@ -86,6 +87,9 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
         try:
             # The pooled connections came with the fork and belong to the parent: never touch them.
             db.engine.dispose(close=False)
+            # Everything inherited from the parent lives as long as the child: frozen, the
+            # collector stops scanning it each time building documents allocates enough.
+            gc.freeze()
             batch: list[SerialisedDocument] = []
             # The first windows are small: the parent's first bulk request should leave early.
             for doc_id, version, document in documents(index, first_window=window):
