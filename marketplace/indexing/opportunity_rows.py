@@ -13,9 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 
+from marketplace.common.sql import among
 from marketplace.extensions import db
 from marketplace.opportunities.models import Edition, Opportunity
 from marketplace.organizations.models import Organization
@@ -98,7 +98,7 @@ def load_opportunities(ids: list[int]) -> dict[int, IndexedOpportunity]:
         .outerjoin(Municipality, Opportunity.municipality_code == Municipality.istat_code)
         .outerjoin(District, Municipality.district_id == District.id)
         .outerjoin(Sector, Opportunity.sector_code == Sector.code)
-        .where(_among(Opportunity.id, ids))
+        .where(among(Opportunity.id, ids))
     )  # fmt: skip
     starts = _edition_starts(ids)
     found = {}
@@ -119,15 +119,7 @@ def load_opportunities(ids: list[int]) -> dict[int, IndexedOpportunity]:
 
 def _edition_starts(ids: list[int]) -> dict[int, tuple[date, ...]]:
     starts: dict[int, list[date]] = {}
-    query = select(Edition.opportunity_id, Edition.starts_on).where(_among(Edition.opportunity_id, ids))
+    query = select(Edition.opportunity_id, Edition.starts_on).where(among(Edition.opportunity_id, ids))
     for opportunity_id, starts_on in db.session.execute(query):
         starts.setdefault(opportunity_id, []).append(starts_on)
     return {opportunity_id: tuple(days) for opportunity_id, days in starts.items()}
-
-
-def _among(column: Any, ids: list[int]) -> Any:
-    """`column IN ids`; on PostgreSQL as one array parameter, since a thousand separate
-    placeholders cost the driver more to prepare than the query costs to run."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-    return column.in_(ids)

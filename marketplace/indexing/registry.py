@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.agreements.models import Agreement, AgreementStatus
 from marketplace.candidates.models import CandidateProfile, Person
+from marketplace.common.sql import among
 from marketplace.extensions import db
 from marketplace.indexing.opportunity_rows import load_opportunities
 from marketplace.opportunities.models import Opportunity, OpportunityStatus
@@ -52,7 +53,7 @@ class IndexedModel:
     def load(self, ids: list[int]) -> dict[int, Any]:
         if self.load_rows is not None:
             return self.load_rows(ids)
-        query = select(self.model).where(self.model.id.in_(ids)).options(*self.load_options)
+        query = select(self.model).where(among(self.model.id, ids)).options(*self.load_options)
         rows = {row.id: row for row in db.session.scalars(query)}
         if self.attach is not None and rows:
             self.attach(rows)

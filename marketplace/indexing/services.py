@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
+from marketplace.common.sql import among
 from marketplace.extensions import db
 from marketplace.indexing.builder_process import can_fork_builder, child_builder
 from marketplace.indexing.models import SearchOutboxEntry
@@ -94,7 +95,7 @@ def drain_once(limit: int = DRAIN_BATCH) -> DrainReport:
             entry.attempts += 1
             entry.last_error = error
     if done_ids:
-        db.session.execute(delete(SearchOutboxEntry).where(SearchOutboxEntry.id.in_(done_ids)))
+        db.session.execute(delete(SearchOutboxEntry).where(among(SearchOutboxEntry.id, done_ids)))
     db.session.flush()
     return DrainReport(applied=len(done_ids), failed=len(failed))
 
