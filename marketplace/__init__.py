@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.config import PROJECT_ROOT, Settings
 
@@ -22,6 +23,10 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     app.config.from_mapping(settings.flask_config())
     if overrides:
         app.config.update(overrides)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the proxies saw them: rate limits, logs and
+        # external URLs then concern the real client, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in ("marketplace", "jobs", "search"):
         logging.getLogger(name).setLevel(logging.INFO)

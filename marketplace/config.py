@@ -68,6 +68,9 @@ class Settings:
     ratelimit_enabled: bool = True
     # Where the site is reachable, for links in mails that jobs write outside any request (alert digests).
     public_base_url: str = "http://127.0.0.1:5000"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
+    # so a client cannot pick the address that rate limits count against).
+    trusted_proxies: int = 0
 
     @property
     def embedded(self) -> bool:
@@ -107,6 +110,7 @@ class Settings:
             max_document_mb=_env_int(env.get("MAX_DOCUMENT_MB"), 5),
             ratelimit_enabled=_env_bool(env.get("RATELIMIT_ENABLED"), True),
             public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
+            trusted_proxies=max(0, _env_int(env.get("TRUSTED_PROXIES"), 0)),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -131,6 +135,7 @@ class Settings:
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
             "PUBLIC_BASE_URL": self.public_base_url,
+            "TRUSTED_PROXIES": self.trusted_proxies,
             "SETTINGS": self,
         }
         return config
