@@ -320,6 +320,11 @@ def test_the_digest_lists_only_new_open_published_matches_and_never_twice(app, c
     assert send_mail(mail.id) == "sent"
     delivered = smtp_sink.wait_for("giulia@example.org")
     assert "Tirocinio in magazzino a Gorgonzola" in delivered.get_payload(decode=True).decode()
+    # One-click unsubscribe for mail clients (RFC 8058), pointing at the same link as the body.
+    link = delivered["List-Unsubscribe"]
+    assert link.startswith("<http") and link.endswith(f"/avvisi/disiscrizione/{saved.unsubscribe_token}>")
+    assert link[1:-1] in body
+    assert delivered["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_the_next_digest_has_only_what_was_published_since(app, catalogue, backend):
@@ -415,6 +420,17 @@ def test_the_unsubscribe_link_works_without_logging_in_and_stops_the_mails(app, 
     assert mails() == []
     # Again: still fine, says it is already off.
     assert "già disattivato" in client.post(url).get_data(as_text=True)
+
+
+def test_a_mail_clients_one_click_unsubscribe_stops_the_alert(app, catalogue):
+    saved = _alert(catalogue["users"]["candidate"])
+    # What a mail client sends for List-Unsubscribe-Post: no session, no CSRF token.
+    response = app.test_client().post(
+        f"/avvisi/disiscrizione/{saved.unsubscribe_token}", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(SavedSearch, saved.id).unsubscribed_at is not None
 
 
 @pytest.mark.parametrize("token", ["sconosciuto", "x" * 300, "%00%27"])

@@ -417,11 +417,16 @@ def send_digest(saved: SavedSearch, now: datetime) -> bool:
                     total,
                     name=saved.name,
                 )
+                unsubscribe_url = url_for("alerts.unsubscribe", token=saved.unsubscribe_token, _external=True)
                 queue_mail(
                     recipient.email, subject, "mail/alert_digest.txt",
+                    # One-click unsubscribe (RFC 8058): mail clients POST to the link, which needs no session.
+                    extra_headers={
+                        "List-Unsubscribe": f"<{unsubscribe_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
                     alert=saved, reader=recipient, opportunities=matches[:DIGEST_SIZE], total=total,
-                    search_url=search_url(saved.query_string),
-                    unsubscribe_url=url_for("alerts.unsubscribe", token=saved.unsubscribe_token, _external=True),
+                    search_url=search_url(saved.query_string), unsubscribe_url=unsubscribe_url,
                     manage_url=url_for("alerts.mine", _external=True),
                     detail_url=lambda item: url_for("opportunities.detail", opportunity_id=item.id, _external=True),
                     frequency=saved.frequency,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 
 from flask import current_app, render_template
@@ -14,11 +15,15 @@ from marketplace.mail.models import OutgoingMail
 from marketplace.models_base import utcnow
 
 
-def queue_mail(recipient: str, subject: str, template: str, **context) -> OutgoingMail:
+def queue_mail(
+    recipient: str, subject: str, template: str, *, extra_headers: dict[str, str] | None = None, **context
+) -> OutgoingMail:
     """Write the message to the outbox; it is sent only if the transaction commits."""
     from jobs.tasks.mail import send_mail
 
-    message = OutgoingMail(recipient=recipient, subject=subject, body_text=render_template(template, **context))
+    message = OutgoingMail(
+        recipient=recipient, subject=subject, body_text=render_template(template, **context), headers=extra_headers
+    )
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(db.session(), send_mail, message.id)
@@ -30,12 +35,19 @@ def delivers_by_smtp() -> bool:
     return bool(current_app.config["SETTINGS"].mail_server)
 
 
+# Header lines up to RFC 5322's limit: folding at 78 would turn a long List-Unsubscribe URL into
+# RFC 2047 encoded words, which mail clients do not read as a link.
+_SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
 def deliver(message: OutgoingMail) -> None:
     settings = current_app.config["SETTINGS"]
-    email = EmailMessage()
+    email = EmailMessage(policy=_SMTP_POLICY)
     email["From"] = settings.mail_sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body_text)
     with smtplib.SMTP(settings.mail_server, settings.mail_port, timeout=10) as smtp:
         if settings.mail_use_tls:
