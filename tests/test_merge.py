@@ -519,6 +519,13 @@ def test_claim_and_merge_pages_in_a_browser_have_no_accessibility_violations(app
 
     page.goto(f"{live_server}/banca-dati/duplicati")
     no_violations()
+    # Set aside as different, then offered again: both buttons work and the decided list is accessible.
+    page.get_by_role("button", name="Non sono la stessa organizzazione").click()
+    page.get_by_text("la coppia non compare più tra i possibili doppioni").wait_for()
+    assert page.get_by_role("link", name="Tieni «Cooperativa Il Ponte»").count() == 0
+    no_violations()
+    page.get_by_role("button", name="Riproponi come possibile doppione").click()
+    page.get_by_text("La coppia torna tra i possibili doppioni").wait_for()
     page.get_by_role("link", name="Tieni «Cooperativa Il Ponte»").click()
     no_violations()
     page.get_by_text("segreteria@ponte.example.org").click()

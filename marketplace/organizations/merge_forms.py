@@ -59,3 +59,7 @@ def merge_form_class(conflicts: list[str]) -> type[MergeForm]:
         )
         setattr(_MergeForm, FIELD_PREFIX + name, field)
     return _MergeForm
+
+
+class DecisionForm(FlaskForm):
+    """A "these are different" / "offer them again" button on the duplicates list: its CSRF token only."""

@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
-from marketplace.organizations import merge
-from marketplace.organizations.merge_forms import FIELD_LABELS, FIELD_PREFIX, merge_form_class
+from marketplace.organizations import distinct, merge
+from marketplace.organizations.merge_forms import FIELD_LABELS, FIELD_PREFIX, DecisionForm, merge_form_class
 from marketplace.organizations.models import ORGANIZATION_KIND_LABELS, ORGANIZATION_STATUS_LABELS, Organization
 from marketplace.territory.models import Municipality, Sector
 
@@ -23,13 +24,41 @@ SHOWN_PAIRS = 200
 @bp.route("/banca-dati/duplicati")
 @roles(Role.PARTNER_ADMIN)
 def duplicates():
-    candidates = merge.find_candidates()
+    candidates = distinct.open_candidates()
     shown = candidates[:SHOWN_PAIRS]
-    organizations = merge.organizations_by_id(id_ for c in shown for id_ in c.key)
+    decided, decided_total = distinct.recent(SHOWN_PAIRS)
+    pairs = [c.key for c in shown] + [d.key for d in decided]
+    organizations = merge.organizations_by_id(id_ for pair in pairs for id_ in pair)
     return render_template(
         "organizations/merge/duplicates.html", candidates=shown, total=len(candidates),
-        organizations=organizations, kind_labels=ORGANIZATION_KIND_LABELS,
+        decided=decided, decided_total=decided_total, organizations=organizations,
+        kind_labels=ORGANIZATION_KIND_LABELS, decision_form=DecisionForm(),
     )  # fmt: skip
+
+
+@bp.route("/banca-dati/duplicati/<int:first_id>/<int:second_id>/diverse", methods=["POST"])
+@roles(Role.PARTNER_ADMIN)
+def mark_distinct(first_id: int, second_id: int):
+    if DecisionForm().validate_on_submit():
+        try:
+            distinct.mark(first_id, second_id, current_user.id)
+        except distinct.NotAPair as refused:
+            flash(str(refused.message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _("Segnate come organizzazioni diverse: la coppia non compare più tra i possibili doppioni."), "success"
+            )
+    return redirect(url_for("merge.duplicates"))
+
+
+@bp.route("/banca-dati/duplicati/<int:first_id>/<int:second_id>/riproponi", methods=["POST"])
+@roles(Role.PARTNER_ADMIN)
+def unmark_distinct(first_id: int, second_id: int):
+    if DecisionForm().validate_on_submit() and distinct.unmark(first_id, second_id):
+        db.session.commit()
+        flash(_("La coppia torna tra i possibili doppioni, se lo è ancora."), "success")
+    return redirect(url_for("merge.duplicates"))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,19 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import enum_column
@@ -375,6 +387,27 @@ class OrganizationClaim(TimestampMixin, db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship()
+
+
+class DistinctPair(db.Model):
+    """Two organisations a partner_admin checked and found to be different: no longer offered as
+    possible duplicates. Kept with who decided and when; removing the row offers the pair again."""
+
+    __tablename__ = "organization_distinct_pairs"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id"),
+        CheckConstraint("first_id < second_id", name="ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), nullable=False)
+    second_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), nullable=False, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.first_id, self.second_id
 
 
 class SavedFilter(db.Model):
