@@ -100,7 +100,7 @@ def test_no_change_is_lost_while_elasticsearch_then_redis_are_down(app, committe
 def test_reconciliation_repairs_drift(app, committed):
     from sqlalchemy import update
 
-    from jobs.tasks.search import drain_search_outbox, reconcile_search
+    from jobs.tasks.search import drain_search_outbox, reconcile_index
     from marketplace.indexing import services
     from marketplace.opportunities.models import Opportunity, OpportunityStatus
 
@@ -124,8 +124,7 @@ def test_reconciliation_repairs_drift(app, committed):
     report = services.drift("opportunities")
     assert (report.missing, report.stale, report.extra) == ([draft.id], [kept.id], [999_999])
 
-    repaired = reconcile_search()
-    assert repaired["opportunities"] == 3
+    assert reconcile_index("opportunities") == 3
     drain_search_outbox()
     backend.refresh("opportunities")
     assert services.drift("opportunities").total == 0

@@ -6,7 +6,9 @@ import os
 
 import pytest
 
+from marketplace.extensions import db
 from marketplace.indexing import builder_process, services
+from marketplace.opportunities.models import Opportunity
 from search import OpportunityQuery
 from tests import factories
 
@@ -86,3 +88,55 @@ def test_documents_are_serialised_as_the_client_would_serialise_them():
     ours = builder_process.dumps(document)
     assert json.loads(ours) == json.loads(JsonSerializer().dumps(document))
     assert '"title":"Caffè «Lungo»"'.encode() in ours  # UTF-8 as is, not \u escapes
+
+
+def _queued(settings, queue: str) -> list[tuple[str, list]]:
+    from jobs.dispatch import RQDispatcher
+
+    return [(job.func_name, list(job.args)) for job in RQDispatcher(settings.redis_url).queue(queue).jobs]
+
+
+def test_a_change_drained_during_a_rebuild_is_repaired_by_the_check_it_queues(app, committed, fresh_indexes,
+                                                                              monkeypatch, settings):  # fmt: skip
+    from jobs.tasks.search import drain_search_outbox, reconcile_index
+
+    changing = factories.opportunity(title="Tirocinio in serra")
+    committed.commit()
+    services.reindex("opportunities")
+    original = services.documents
+
+    def changed_while_building(index, **windows):
+        # The row is read first; then someone edits it and the drain writes the edit through
+        # the alias, which still points at the old index.
+        yield from original(index, **windows)
+        row = db.session.get(Opportunity, changing.id)
+        row.title = "Tirocinio in serra e vivaio"
+        db.session.commit()
+        services.drain_once()
+        db.session.commit()
+
+    monkeypatch.setattr(services, "documents", changed_while_building)
+    services.reindex("opportunities")
+    monkeypatch.setattr(services, "documents", original)
+    fresh_indexes.refresh("opportunities")
+    assert services.drift("opportunities").stale == [changing.id]  # the new index missed the edit
+    assert ("jobs.tasks.search.reconcile_index", ["opportunities"]) in _queued(settings, "default")
+
+    assert reconcile_index("opportunities") == 1  # what the worker runs next
+    drain_search_outbox()
+    fresh_indexes.refresh("opportunities")
+    assert services.drift("opportunities").total == 0
+    assert fresh_indexes.search_opportunities(OpportunityQuery(text="vivaio")).total == 1
+
+
+def test_the_periodic_reconciliation_is_one_job_per_index_behind_the_drains(db_session, settings):
+    from jobs.registry import QUEUES, spec_of
+    from jobs.tasks.search import drain_search_outbox, reconcile_index, reconcile_search
+
+    assert reconcile_search() == ["opportunities", "organizations", "people"]
+    queued = _queued(settings, "default")
+    assert [args for name, args in queued if name == "jobs.tasks.search.reconcile_index"] == [
+        ["opportunities"], ["organizations"], ["people"],
+    ]  # fmt: skip
+    # A worker takes queues in this order: pending drains go before the next check.
+    assert QUEUES.index(spec_of(drain_search_outbox).queue) < QUEUES.index(spec_of(reconcile_index).queue)

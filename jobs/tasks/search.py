@@ -39,17 +39,28 @@ def reindex(index: str) -> int:
     return count
 
 
-@job("search", retries=2, retry_intervals=(60, 300))
-def reconcile_search() -> dict[str, int]:
-    """Periodic safety net: compare database and indexes, queue repairs for any drift."""
-    repaired = {}
-    for index in services.indexes():
-        report = services.drift(index)
-        repaired[index] = services.repair(report)
-        if report.total:
-            log.warning("search drift in %s: %d missing, %d stale, %d extra", index,
-                        len(report.missing), len(report.stale), len(report.extra))  # fmt: skip
+@job("default")
+def reconcile_search() -> list[str]:
+    """Periodic safety net: one drift check per index, each its own job.
+
+    They wait on a less urgent queue than the outbox drains, so a worker picks up pending
+    drains between two checks instead of after all of them (a check reads a whole index).
+    """
+    indexes = services.indexes()
+    for index in indexes:
+        dispatch(reconcile_index, index)
+    return indexes
+
+
+@job("default", retries=2, retry_intervals=(60, 300))
+def reconcile_index(index: str) -> int:
+    """Compare database and index; queue outbox entries for every drifted document."""
+    report = services.drift(index)
+    repaired = services.repair(report)
+    if report.total:
+        log.warning("search drift in %s: %d missing, %d stale, %d extra", index,
+                    len(report.missing), len(report.stale), len(report.extra))  # fmt: skip
     db.session.commit()
-    if any(repaired.values()):
+    if repaired:
         dispatch(drain_search_outbox)
     return repaired

@@ -214,8 +214,24 @@ def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
         search.ensure_indexes()
         if getattr(search, "takes_serialised_documents", False) and can_fork_builder():
             with child_builder(index, HANDOFF) as built:
-                return search.replace_all(index, built, progress)
-        return search.replace_all(index, prefetched(index), progress)
+                count = search.replace_all(index, built, progress)
+        else:
+            count = search.replace_all(index, prefetched(index), progress)
+    _check_after_rebuild(index)
+    return count
+
+
+def _check_after_rebuild(index: str) -> None:
+    """Queue a drift check of the rebuilt index.
+
+    A change drained while the new index was being filled went to the old one (the alias
+    still pointed there); if the rebuild had read that row before the change, the new index
+    holds the older version. The check finds it and queues its repair.
+    """
+    from jobs.dispatch import dispatch
+    from jobs.tasks.search import reconcile_index
+
+    dispatch(reconcile_index, index)
 
 
 @dataclass
