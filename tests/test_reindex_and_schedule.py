@@ -142,3 +142,21 @@ def test_the_scheduler_enqueues_each_periodic_job_once_per_slot(app, settings):
     assert tick(app, now=1_260_030.0) == ["drain-search-outbox"]
     queue = RQDispatcher(settings.redis_url).queue("search")
     assert [job.func_name for job in queue.jobs].count("jobs.tasks.search.drain_search_outbox") == 2
+
+
+def test_without_search_statistics_the_old_index_still_goes_after_a_grace(backend, monkeypatch):
+    from elasticsearch import AuthorizationException
+
+    factories.opportunity(title="Tirocinio in libreria")
+    services.reindex("opportunities")
+    (old,) = concrete_indexes(backend, "opportunities")
+
+    def refused(names):
+        raise AuthorizationException(message="no monitor privilege", meta=None, body={})
+
+    monkeypatch.setattr(backend, "_searches_idle", refused)
+    started = time.monotonic()
+    services.reindex("opportunities")
+    assert time.monotonic() - started >= 1.0  # the fixed grace instead of the observed idleness
+    assert not backend.client.indices.exists(index=old)
+    assert backend.search_opportunities(OpportunityQuery(text="libreria")).total == 1
