@@ -3,11 +3,12 @@ plus the policy functions the other parts of the site call with the object in ha
 
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 
 import pytest
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
@@ -144,12 +145,20 @@ def test_a_company_new_form_is_always_for_its_own_organisation(app, world):
     assert "Logistica Martesana" in page and "Panificio Ronchi" not in page
 
 
-def test_a_company_without_an_organisation_cannot_write(app, world):
+def test_a_company_without_an_organisation_is_sent_to_link_one_first(app, world):
     loner = fr.user(Role.COMPANY)
     db.session.commit()
     client = fr.sign_in(app.test_client(), loner)
-    assert client.get(f"{BASE}/nuova").status_code == 403
-    assert "non è ancora collegato" in client.get(f"{BASE}/").get_data(as_text=True)
+    before = db.session.scalar(select(func.count()).select_from(Opportunity))
+    for response in (client.get(f"{BASE}/nuova"), client.post(f"{BASE}/nuova", data={
+        "csrf_token": csrf_token(client, "/area-personale"), "title": "Tirocinio senza organizzazione",
+    })):  # fmt: skip
+        assert response.status_code == 302 and response.headers["Location"].endswith("/la-mia-organizzazione")
+    assert db.session.scalar(select(func.count()).select_from(Opportunity)) == before
+    landing = html.unescape(client.get("/la-mia-organizzazione").get_data(as_text=True))
+    assert "non è ancora collegato a un'organizzazione. Cercala e chiedi di gestirla" in landing
+    listing = html.unescape(client.get(f"{BASE}/").get_data(as_text=True))
+    assert "non è ancora collegato" in listing and 'href="/la-mia-organizzazione"' in listing
 
 
 def test_nobody_writes_for_an_archived_or_merged_organisation(app, world):

@@ -168,7 +168,10 @@ def _organization_for_new() -> Organization | Response:
     """The organisation a new opportunity belongs to: the company's own, or the one staff chose."""
     if current_user.role == Role.COMPANY:
         if current_user.organization_id is None:
-            abort(403)
+            # Not a refusal but a step not yet taken: send them to the page where it is taken.
+            flash(_("Il tuo account non è ancora collegato a un'organizzazione. Cercala e chiedi di gestirla: un "
+                    "referente della rete verificherà la richiesta."), "info")  # fmt: skip
+            return redirect(url_for("claims.mine"))
         organization = editor_services.get_organization(current_user.organization_id)
     else:
         organization_id = request.args.get("organizzazione", type=int)
