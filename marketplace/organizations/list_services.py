@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from marketplace.agreements.models import Agreement, AgreementStatus
+from marketplace.common.sql import among
 from marketplace.extensions import db
 from marketplace.organizations.list_forms import MAX_QUERY_LENGTH, OrganizationListForm
 from marketplace.organizations.models import (
@@ -208,7 +209,7 @@ def export_rows(ids: list[int], today: date | None = None) -> Iterator[list[Any]
             .outerjoin(Sector, Sector.code == Organization.ateco_code)
             .outerjoin(_OFFICE, _OFFICE.c.istat_code == Organization.municipality_code)
             .outerjoin(District, District.id == _OFFICE.c.district_id)
-            .where(Organization.id.in_(window))
+            .where(among(Organization.id, window))
         )
         rows = {row.id: row for row in db.session.execute(query)}
         schemes, other_places = _schemes_of(window), _other_places_of(window)
@@ -221,7 +222,7 @@ def export_rows(ids: list[int], today: date | None = None) -> Iterator[list[Any]
 
 def _schemes_of(ids: list[int]) -> dict[int, list[str]]:
     query = select(InclusionProfile.organization_id, InclusionProfile.schemes).where(
-        InclusionProfile.organization_id.in_(ids)
+        among(InclusionProfile.organization_id, ids)
     )
     return {org_id: list(schemes or ()) for org_id, schemes in db.session.execute(query)}
 
@@ -230,7 +231,7 @@ def _other_places_of(ids: list[int]) -> dict[int, list[str]]:
     query = (
         select(Site.organization_id, Municipality.name)
         .join(Municipality, Municipality.istat_code == Site.municipality_code)
-        .where(Site.organization_id.in_(ids))
+        .where(among(Site.organization_id, ids))
         .order_by(Site.organization_id, Site.id)
     )
     found: dict[int, list[str]] = {}
@@ -244,7 +245,7 @@ def _agreements_valid_until(ids: list[int], today: date) -> dict[int, date]:
     query = (
         select(Agreement.organization_id, func.max(Agreement.valid_to))
         .where(
-            Agreement.organization_id.in_(ids),
+            among(Agreement.organization_id, ids),
             Agreement.status == AgreementStatus.ACTIVE,
             Agreement.valid_from <= today,
             Agreement.valid_to >= today,
