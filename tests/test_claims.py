@@ -363,6 +363,49 @@ def test_rejection_needs_a_reason(client, pending):
     assert _mail_to("paola@officine.example.org") == [] and _entries(claim.organization_id, "claim_rejected") == []
 
 
+def _proposed(email: str, number: int) -> OrganizationClaim:
+    proposal = claims.Proposal("Forno Prova S.r.l.", "company", vat(number), None, "015142")
+    return claims.propose(_company(email), proposal, "Vorrei gestire la scheda.")
+
+
+def _reject_through_the_page(client, claim) -> str:
+    response = _post(client, f"/banca-dati/richieste/{claim.id}/respingi", {"reason": "Nessun riscontro."},
+                     token_path=f"/banca-dati/richieste/{claim.id}")  # fmt: skip
+    assert response.status_code == 302
+    return _text(client.get(response.headers["Location"]))
+
+
+def test_rejecting_the_claim_that_proposed_an_empty_prospect_archives_it(client, pending):
+    claim = _proposed("nuovo@forno.example.org", 7654321)
+    _signed_in(client, pending["staff"])
+    page = _reject_through_the_page(client, claim)
+    assert "è stata archiviata (si può ripristinare dalla sua scheda)" in page
+    organization = db.session.get(Organization, claim.organization_id)
+    db.session.refresh(organization)
+    assert organization.archived_at is not None and organization.name == "Forno Prova S.r.l."  # kept, not deleted
+
+    # Asking again with the same P.IVA and corrected details reopens that record for a new review.
+    requester = db.session.get(User, claim.user_id)
+    corrected = claims.Proposal("Forno Prova di Melzo S.r.l.", "company", vat(7654321), None, "015142")
+    again = claims.propose(requester, corrected, "Ora con la visura camerale.")
+    db.session.refresh(organization)
+    assert again.organization_id == organization.id and again.status == ClaimStatus.PENDING
+    assert organization.archived_at is None and organization.name == "Forno Prova di Melzo S.r.l."
+
+
+def test_rejection_never_archives_an_organisation_that_holds_anything_else(client, pending):
+    # The claim of an organisation the network registered (the fixture's), and a proposed one
+    # that meanwhile got an opportunity: both stay where they are.
+    _signed_in(client, pending["staff"])
+    page = _reject_through_the_page(client, pending["claim"])
+    assert "archiviata" not in page
+    assert db.session.get(Organization, pending["organization"].id).archived_at is None
+    claim = _proposed("altro@forno.example.org", 7654322)
+    factories.opportunity(db.session.get(Organization, claim.organization_id), title="Tirocinio in forno")
+    _reject_through_the_page(client, claim)
+    assert db.session.get(Organization, claim.organization_id).archived_at is None
+
+
 def test_rejection_keeps_the_account_unlinked_audits_and_emails_the_reason(client, pending, smtp_sink):
     from jobs.tasks.mail import send_mail
 

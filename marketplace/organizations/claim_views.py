@@ -183,11 +183,14 @@ def reject(claim_id: int):
         db.session.rollback()
         return _review_page(item, form)
     try:
-        claims.reject(item, current_user, form.reason.data, url_for("claims.mine", _external=True))
+        archived = claims.reject(item, current_user, form.reason.data, url_for("claims.mine", _external=True))
     except claims.ClaimRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "danger")
         return redirect(url_for("claims.review", claim_id=claim_id))
     db.session.commit()
     flash(claims.decision_message(ClaimStatus.REJECTED), "success")
+    if archived:
+        flash(_("L'organizzazione era stata proposta con questa richiesta e non ha altri dati: è stata archiviata "
+                "(si può ripristinare dalla sua scheda)."), "info")  # fmt: skip
     return redirect(url_for("claims.queue"))

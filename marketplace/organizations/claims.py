@@ -177,6 +177,13 @@ def propose(user: User, proposal: Proposal, message: str) -> OrganizationClaim:
     if not (proposal.vat_number or proposal.tax_code):
         raise ClaimRefused(_l("Indica la partita IVA o il codice fiscale dell'organizzazione."))
     existing = services.find_by_identifiers(proposal.vat_number, proposal.tax_code)
+    if existing is not None and existing.is_archived and _abandoned_prospect(existing):
+        # Proposed before and archived when that claim was rejected: asking again (with the
+        # details corrected) reopens the same record rather than hitting its identifier.
+        existing.name, existing.kind = proposal.name.strip(), proposal.kind
+        existing.municipality_code = proposal.municipality_code
+        services.restore(existing)
+        return claim(user, existing, message)
     if existing is not None:
         raise IdentifierTaken(existing)
     values = {
@@ -271,8 +278,12 @@ def approve(item: OrganizationClaim, decider: User, manage_url: str) -> None:
     db.session.flush()
 
 
-def reject(item: OrganizationClaim, decider: User, reason: str, page_url: str) -> None:
-    """Keep the account unlinked and tell its user why."""
+def reject(item: OrganizationClaim, decider: User, reason: str, page_url: str) -> bool:
+    """Keep the account unlinked and tell its user why.
+
+    Returns whether the organisation was archived with it: a prospect the claimant proposed
+    and that nothing else refers to would otherwise stay in the lists as an empty record.
+    """
     _check_pending(item)
     reason = (reason or "").strip()
     if not reason:
@@ -280,10 +291,30 @@ def reject(item: OrganizationClaim, decider: User, reason: str, page_url: str) -
     user = db.session.get(User, item.user_id)
     _decide(item, decider, ClaimStatus.REJECTED, reason)
     record(db.session, item.organization, "claim_rejected", f"{user.email if user else item.user_id}: {reason}")
+    archived = _abandoned_prospect(item.organization) and services.archive(item.organization)
     if user is not None:
         _notify(user, "mail/claim_rejected.txt", _l("Opportunità: la tua richiesta non è stata accettata"),
                 organization=item.organization, reason=reason, page_url=page_url)  # fmt: skip
     db.session.flush()
+    return archived
+
+
+def _abandoned_prospect(organization: Organization) -> bool:
+    """A prospect a company user proposed, holding nothing but claims, none of them pending or accepted."""
+    from marketplace.organizations.merge import child_counts
+
+    if organization.status != OrganizationStatus.PROSPECT or organization.created_by_partner_id is not None:
+        return False
+    if organization.created_by_user_id is None or organization.merged_into_id is not None:
+        return False
+    counts = child_counts(organization.id)
+    counts.pop("claims")
+    open_claims = (
+        select(func.count())
+        .select_from(OrganizationClaim)
+        .where(OrganizationClaim.organization_id == organization.id, OrganizationClaim.status != ClaimStatus.REJECTED)
+    )
+    return not any(counts.values()) and not db.session.scalar(open_claims)
 
 
 def _notify(user: User, template: str, subject: Any, **context: Any) -> None:
