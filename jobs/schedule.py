@@ -32,6 +32,7 @@ def periodic_jobs() -> list[Periodic]:
     from jobs.tasks.mail import send_unsent_mail
     from jobs.tasks.opportunities import close_due_opportunities
     from jobs.tasks.search import drain_search_outbox, reconcile_search
+    from jobs.tasks.uploads import sweep_orphan_uploads
 
     return [
         # Picks up what a Redis outage left in the outboxes.
@@ -44,6 +45,8 @@ def periodic_jobs() -> list[Periodic]:
         Periodic("close-due-opportunities", close_due_opportunities, 3600),
         # Each saved search decides for itself whether it is due (daily or weekly).
         Periodic("send-alert-digests", send_alert_digests, 3600),
+        # Files a crashed request or job stored but never recorded.
+        Periodic("sweep-orphan-uploads", sweep_orphan_uploads, 24 * 3600),
     ]
 
 

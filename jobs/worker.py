@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     import jobs.tasks.imports
     import jobs.tasks.mail
     import jobs.tasks.opportunities
-    import jobs.tasks.search  # noqa: F401
+    import jobs.tasks.search
+    import jobs.tasks.uploads  # noqa: F401
 
     if with_scheduler:
         schedule.start_in_background(app)

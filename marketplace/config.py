@@ -71,6 +71,8 @@ class Settings:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
     # so a client cannot pick the address that rate limits count against).
     trusted_proxies: int = 0
+    # Where uploaded files live (agreements' PDFs, CVs, import files); unset: instance/uploads.
+    upload_folder: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -111,6 +113,7 @@ class Settings:
             ratelimit_enabled=_env_bool(env.get("RATELIMIT_ENABLED"), True),
             public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
             trusted_proxies=max(0, _env_int(env.get("TRUSTED_PROXIES"), 0)),
+            upload_folder=env.get("UPLOAD_FOLDER") or None,
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -136,6 +139,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "PUBLIC_BASE_URL": self.public_base_url,
             "TRUSTED_PROXIES": self.trusted_proxies,
+            **({"UPLOAD_FOLDER": self.upload_folder} if self.upload_folder else {}),
             "SETTINGS": self,
         }
         return config

@@ -48,8 +48,10 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="session")
-def settings(smtp_sink: SmtpSink) -> Settings:
+def settings(smtp_sink: SmtpSink, tmp_path_factory) -> Settings:
     return Settings(
+        # Never the developer's instance/uploads: workers started by tests sweep what they store.
+        upload_folder=str(tmp_path_factory.mktemp("uploads")),
         database_url=os.environ["TEST_DATABASE_URL"],
         redis_url=os.environ["REDIS_URL"],
         elasticsearch_url=os.environ["ELASTICSEARCH_URL"],
@@ -170,6 +172,11 @@ def committed(app: Flask) -> Iterator:
         with db.engine.begin() as conn:
             names = ", ".join(t.name for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # Ids start again from 1, so documents indexed under them must go too: a later test's
+        # row 1 (version 2) would otherwise lose, as stale, to this test's row 1 (version 5).
+        search = app.extensions["search"]
+        search.drop_indexes()
+        search.ensure_indexes()
 
 
 def worker_env(settings: Settings) -> dict[str, str]:
@@ -182,6 +189,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "SEARCH_INDEX_PREFIX": settings.search_index_prefix,
         "MAIL_SERVER": settings.mail_server or "",
         "MAIL_PORT": str(settings.mail_port),
+        "UPLOAD_FOLDER": settings.upload_folder or "",
     }
 
 

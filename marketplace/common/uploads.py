@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from flask import Response, current_app, send_file
@@ -89,6 +90,31 @@ def delete_stored(kind: str, key: str) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+def sweep_orphans(kind: str, referenced: set[str], older_than_s: float, now: float | None = None) -> int:
+    """Remove files of `kind` no row refers to, and half-written leftovers; returns how many went.
+
+    Only files older than `older_than_s`: a file just stored belongs to a transaction that
+    may not have committed yet. Covers what the commit/rollback hooks below cannot: a
+    process that died between storing a file and ending its transaction.
+    """
+    folder = upload_root() / kind
+    if not _KIND.match(kind) or not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - older_than_s
+    removed = 0
+    for path in folder.iterdir():
+        stored = _KEY.match(path.name) is not None
+        if not (stored or path.name.startswith(".incoming-")) or (stored and path.name in referenced):
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # gone meanwhile
+    return removed
 
 
 # -- tying files to the transaction that records them ------------------------------------
