@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 from marketplace.accounts.models import Role, User
 from marketplace.alerts.models import AlertFrequency, SavedSearch
 from marketplace.candidates.models import Person
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
 from marketplace.opportunities.models import (
@@ -57,12 +58,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class AlertRefused(ValueError):
-    """A save that cannot be done as asked; the message is for the user (Italian)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AlertRefused(Refused):
+    """A save that cannot be done as asked."""
 
 
 # -- query strings ----------------------------------------------------------------------------

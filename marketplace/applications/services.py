@@ -36,6 +36,7 @@ from marketplace.applications.models import (
 from marketplace.candidates.models import Person
 from marketplace.common import uploads
 from marketplace.common.concurrency import StaleRecord
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from marketplace.mail.models import OutgoingMail
@@ -56,12 +57,11 @@ SEAT_HOLDING = frozenset({ApplicationStatus.SENT, ApplicationStatus.UNDER_REVIEW
                           ApplicationStatus.ACCEPTED})  # fmt: skip
 
 
-class ApplicationRefused(Exception):
-    """The application cannot be sent, moved or withdrawn; the message is for the person who tried."""
+class ApplicationRefused(Refused):
+    """The application cannot be sent, moved or withdrawn; `field` names the form field at fault, if one is."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: Any, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.field = field
 
 

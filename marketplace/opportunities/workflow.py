@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.applications.models import Application, ApplicationStatus
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.models_base import utcnow
 from marketplace.opportunities.editing import record_event
@@ -23,12 +24,8 @@ Status = OpportunityStatus
 REASON_MAX = 2000
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The opportunity is not in a state this step starts from, or the step lacks what it needs."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def submit(opportunity: Opportunity, *, actor: User) -> None:

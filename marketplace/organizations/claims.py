@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import Role, User
 from marketplace.audit.hooks import record
 from marketplace.common import identifiers
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from marketplace.mail.services import queue_mail
@@ -33,12 +34,8 @@ NAME_SEARCH_MIN_LENGTH = 3
 RECENT_DECISIONS = 20
 
 
-class ClaimRefused(ValueError):
-    """The claim or decision cannot go ahead; `message` says why, in Italian."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(message)  # lazy: translated where it is shown, inside a request
-        self.message = message
+class ClaimRefused(Refused):
+    """The claim or decision cannot go ahead."""
 
 
 # -- what a company user sees --------------------------------------------------------

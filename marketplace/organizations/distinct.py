@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.organizations.merge import Candidate, find_candidates
 from marketplace.organizations.models import DistinctPair, Organization
 
 
-class NotAPair(ValueError):
-    """The two ids do not name two organisations; `message` says why, in Italian."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(message)
-        self.message = message
+class NotAPair(Refused):
+    """The two ids do not name two organisations."""
 
 
 def ordered(one_id: int, other_id: int) -> tuple[int, int]:

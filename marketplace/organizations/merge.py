@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import User
 from marketplace.agreements.models import Agreement
 from marketplace.audit.hooks import record
+from marketplace.common.errors import Refused
 from marketplace.extensions import db
 from marketplace.interactions.models import Interaction
 from marketplace.models_base import utcnow
@@ -318,12 +319,8 @@ def audit_subject_ids(organization_id: int) -> list[int]:
 # -- merging -------------------------------------------------------------------------
 
 
-class MergeRefused(ValueError):
-    """The merge cannot go ahead; `message` says why, in Italian. Nothing was changed."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(message)  # lazy: translated where it is shown, inside a request
-        self.message = message
+class MergeRefused(Refused):
+    """The merge cannot go ahead."""
 
 
 def check_mergeable(survivor: Organization | None, duplicate: Organization | None) -> None:
