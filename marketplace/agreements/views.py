@@ -14,6 +14,7 @@ from marketplace.accounts.models import Role
 from marketplace.agreements import services
 from marketplace.agreements.forms import AgreementForm
 from marketplace.agreements.models import AGREEMENT_KIND_LABELS, Agreement
+from marketplace.common.errors import or_404
 from marketplace.common.uploads import StoredFileMissing, pdf_download
 from marketplace.extensions import db
 from marketplace.organizations import services as organizations
@@ -42,17 +43,11 @@ def frozen_reason(organization: Organization) -> str | None:
 
 
 def _organization_or_404(organization_id: int) -> Organization:
-    organization = organizations.get(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
+    return or_404(organizations.get(organization_id))
 
 
 def _agreement_or_404(agreement_id: int) -> Agreement:
-    agreement = services.get(agreement_id)
-    if agreement is None:
-        abort(404)
-    return agreement
+    return or_404(services.get(agreement_id))
 
 
 def _form(**kwargs) -> AgreementForm:

@@ -15,6 +15,7 @@ from marketplace.applications import pipeline, services
 from marketplace.applications.forms import ApplyForm, MoveForm, NoteForm, PersonSearchForm, WithdrawForm
 from marketplace.applications.models import APPLICATION_STATUS_LABELS, OPEN_STATUSES, Application
 from marketplace.candidates.models import EDUCATION_LABELS, Person
+from marketplace.common.errors import or_404
 from marketplace.common.uploads import StoredFileMissing, pdf_download
 from marketplace.core.errors import handle_http_error
 from marketplace.extensions import db
@@ -32,17 +33,11 @@ def _stale_message() -> str:
 
 
 def _opportunity_or_404(opportunity_id: int) -> Opportunity:
-    opportunity = db.session.get(Opportunity, opportunity_id)
-    if opportunity is None:
-        abort(404)
-    return opportunity
+    return or_404(db.session.get(Opportunity, opportunity_id))
 
 
 def _application_or_404(application_id: int) -> Application:
-    application = services.get(application_id)
-    if application is None:
-        abort(404)
-    return application
+    return or_404(services.get(application_id))
 
 
 def _edition_label(edition) -> str:

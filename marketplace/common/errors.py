@@ -1,8 +1,12 @@
-"""The one shape of a refusal the user must read."""
+"""The one shape of a refusal the user must read, and of a lookup that found nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from flask import abort
+
+T = TypeVar("T")
 
 
 class Refused(ValueError):
@@ -15,3 +19,10 @@ class Refused(ValueError):
     def __init__(self, message: Any) -> None:
         super().__init__(message)
         self.message = message
+
+
+def or_404(found: T | None) -> T:
+    """What a lookup found, or the 404 page when it found nothing."""
+    if found is None:
+        abort(404)
+    return found

@@ -11,6 +11,7 @@ from flask_login import current_user
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.agreements.views import frozen_reason, organization_record_url
+from marketplace.common.errors import or_404
 from marketplace.extensions import db
 from marketplace.interactions import services
 from marketplace.interactions.forms import FollowUpDoneForm, InteractionForm
@@ -23,10 +24,7 @@ bp = Blueprint("interactions", __name__, url_prefix="/banca-dati")
 
 
 def _organization_or_404(organization_id: int) -> Organization:
-    organization = organizations.get(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
+    return or_404(organizations.get(organization_id))
 
 
 @bp.route("/organizzazioni/<int:organization_id>/relazioni", methods=["GET", "POST"])

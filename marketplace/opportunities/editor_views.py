@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.common.concurrency import StaleRecord
+from marketplace.common.errors import or_404
 from marketplace.extensions import db
 from marketplace.opportunities import editing, editor_services, policy, workflow
 from marketplace.opportunities.editor_forms import (
@@ -49,10 +50,7 @@ REVIEWERS = (Role.PARTNER_ADMIN,)  # admins always pass @roles
 
 
 def _opportunity_or_404(opportunity_id: int) -> Opportunity:
-    opportunity = editor_services.get(opportunity_id)
-    if opportunity is None:
-        abort(404)
-    return opportunity
+    return or_404(editor_services.get(opportunity_id))
 
 
 def _editable_or_403(opportunity_id: int) -> Opportunity:

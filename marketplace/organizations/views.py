@@ -24,6 +24,7 @@ from marketplace.access import (
     roles,
 )
 from marketplace.accounts.models import Role
+from marketplace.common.errors import or_404
 from marketplace.extensions import db
 from marketplace.opportunities.models import OPPORTUNITY_KIND_LABELS
 from marketplace.organizations import history, merge, services
@@ -69,10 +70,7 @@ def _record_nav_context() -> dict[str, Any]:
 
 
 def _organization_or_404(organization_id: int) -> Organization:
-    organization = services.get_for_record(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
+    return or_404(services.get_for_record(organization_id))
 
 
 def _record_url(organization: Organization) -> str:
