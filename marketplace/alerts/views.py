@@ -12,6 +12,7 @@ from marketplace.alerts import services
 from marketplace.alerts.forms import ConfirmForm, FrequencyForm, SaveSearchForm, UnsubscribeForm
 from marketplace.alerts.models import ALERT_FREQUENCY_LABELS, AlertFrequency
 from marketplace.candidates.models import Person
+from marketplace.common.errors import or_404
 from marketplace.extensions import csrf, db
 
 bp = Blueprint("alerts", __name__, url_prefix="/avvisi")
@@ -88,9 +89,7 @@ def mine():
 
 
 def _manageable_or_404(alert_id: int):
-    saved = services.manageable(current_user, alert_id)
-    if saved is None:
-        abort(404)
+    saved = or_404(services.manageable(current_user, alert_id))
     return saved
 
 

@@ -10,6 +10,7 @@ from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.api import tokens
 from marketplace.api.forms import NewTokenForm, RevokeTokenForm
+from marketplace.common.errors import or_404
 from marketplace.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/gestione/token-api")
@@ -48,9 +49,7 @@ def create():
 @bp.route("/<int:token_id>/revoca", methods=["POST"])
 @roles(Role.PARTNER_ADMIN)
 def revoke(token_id: int):
-    token = tokens.get(token_id)
-    if token is None:
-        abort(404)
+    token = or_404(tokens.get(token_id))
     if not tokens.can_manage(current_user, token):
         abort(403)
     if not RevokeTokenForm().validate_on_submit():

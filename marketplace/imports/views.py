@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.common import uploads
+from marketplace.common.errors import or_404
 from marketplace.common.spreadsheets import to_csv, to_xlsx
 from marketplace.extensions import db
 from marketplace.imports import forms, reading, rows, services
@@ -30,9 +31,7 @@ def _when(moment) -> str:
 
 def _visible_run(run_id: int) -> ImportRun:
     # Another partner's run answers 404, like a missing one: its existence is not theirs to know.
-    run = services.visible_run(current_user, run_id)
-    if run is None:
-        abort(404)
+    run = or_404(services.visible_run(current_user, run_id))
     return run
 
 

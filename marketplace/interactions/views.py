@@ -67,9 +67,7 @@ def my_follow_ups():
 @bp.route("/scadenze/<int:interaction_id>/fatto", methods=["POST"])
 @roles(Role.OPERATOR, Role.PARTNER_ADMIN)
 def complete_follow_up(interaction_id: int):
-    interaction = services.get(interaction_id)
-    if interaction is None:
-        abort(404)
+    interaction = or_404(services.get(interaction_id))
     if not services.can_complete(current_user, interaction):
         abort(403)
     form = FollowUpDoneForm()

@@ -299,9 +299,7 @@ def editions(opportunity_id: int):
 def edition_edit(opportunity_id: int, edition_id: int):
     opportunity = _editable_or_403(opportunity_id)
     _editions_allowed(opportunity)
-    edition = editor_services.edition_of(opportunity, edition_id)
-    if edition is None:
-        abort(404)
+    edition = or_404(editor_services.edition_of(opportunity, edition_id))
     form = EditionForm(obj=edition, municipalities=organization_services.municipalities())
     if form.validate_on_submit():
         try:
@@ -320,9 +318,7 @@ def edition_edit(opportunity_id: int, edition_id: int):
 def edition_delete(opportunity_id: int, edition_id: int):
     opportunity = _editable_or_403(opportunity_id)
     _editions_allowed(opportunity)
-    edition = editor_services.edition_of(opportunity, edition_id)
-    if edition is None:
-        abort(404)
+    edition = or_404(editor_services.edition_of(opportunity, edition_id))
     if ActionForm().validate_on_submit():
         editing.delete_edition(opportunity, edition, actor=current_user)
         db.session.commit()

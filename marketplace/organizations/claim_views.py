@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.access import roles
 from marketplace.accounts.models import Role
+from marketplace.common.errors import or_404
 from marketplace.extensions import db
 from marketplace.organizations import claims, services
 from marketplace.organizations.claim_forms import (
@@ -141,9 +142,7 @@ def _review_page(item, reject_form: RejectForm, status: int = 200):
 @bp.route("/banca-dati/richieste/<int:claim_id>")
 @roles(Role.PARTNER_ADMIN)
 def review(claim_id: int):
-    item = claims.get(claim_id)
-    if item is None:
-        abort(404)
+    item = or_404(claims.get(claim_id))
     return _review_page(item, RejectForm(formdata=None))
 
 
@@ -153,9 +152,7 @@ def approve(claim_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    item = claims.get_for_decision(claim_id)
-    if item is None:
-        abort(404)
+    item = or_404(claims.get_for_decision(claim_id))
     manage_url = url_for("organizations.manage", organization_id=item.organization_id, _external=True)
     try:
         claims.approve(item, current_user, manage_url)
@@ -172,9 +169,7 @@ def approve(claim_id: int):
 @roles(Role.PARTNER_ADMIN)
 def reject(claim_id: int):
     form = RejectForm()
-    item = claims.get_for_decision(claim_id)
-    if item is None:
-        abort(404)
+    item = or_404(claims.get_for_decision(claim_id))
     if item.status != ClaimStatus.PENDING:
         db.session.rollback()
         flash(_("Questa richiesta è già stata decisa: non è cambiato nulla."), "danger")

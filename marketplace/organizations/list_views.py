@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.access import roles
 from marketplace.accounts.models import Role
+from marketplace.common.errors import or_404
 from marketplace.common.spreadsheets import to_csv, to_xlsx
 from marketplace.extensions import db
 from marketplace.organizations import list_services as listing
@@ -121,9 +122,7 @@ def save_filter():
 @bp.route("/filtri/<int:filter_id>")
 @roles(*STAFF)
 def apply_filter(filter_id: int):
-    saved = listing.own_filter(current_user.id, filter_id)
-    if saved is None:
-        abort(404)
+    saved = or_404(listing.own_filter(current_user.id, filter_id))
     suffix = f"?{saved.query_string}" if saved.query_string else ""
     return redirect(url_for("organization_list.index") + suffix)
 
@@ -131,9 +130,7 @@ def apply_filter(filter_id: int):
 @bp.route("/filtri/<int:filter_id>/elimina", methods=["POST"])
 @roles(*STAFF)
 def delete_filter(filter_id: int):
-    saved = listing.own_filter(current_user.id, filter_id)
-    if saved is None:
-        abort(404)
+    saved = or_404(listing.own_filter(current_user.id, filter_id))
     form = DeleteFilterForm()
     if not form.validate_on_submit():
         abort(400)

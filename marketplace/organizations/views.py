@@ -99,9 +99,7 @@ def _page_number() -> int:
 @bp.route("/organizzazioni/<int:organization_id>")
 @public
 def page(organization_id: int):
-    organization = services.get_for_record(organization_id)
-    if organization is None:
-        abort(404)
+    organization = or_404(services.get_for_record(organization_id))
     if organization.merged_into_id is not None:
         # A merged duplicate lives on in the organisation it was merged into (possibly through a chain).
         survivor_id = merge.resolve(organization_id)
