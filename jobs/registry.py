@@ -43,10 +43,10 @@ def _job_app() -> Any:
         set_worker_app(create_app())
     elif _worker_app_pid != os.getpid():
         # RQ forks a work horse per job: pooled connections must not cross the fork.
-        from marketplace.extensions import db
+        from marketplace.extensions import drop_inherited_connections
 
         with _worker_app.app_context():
-            db.engine.dispose(close=False)
+            drop_inherited_connections()
         set_worker_app(_worker_app)
     return _worker_app
 

@@ -32,3 +32,15 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def drop_inherited_connections() -> None:
+    """In a forked process (a work horse, a document builder), within the app's context.
+
+    Pooled database and search connections came with the fork and still belong to the parent:
+    on a shared socket each process could read the other's response.
+    """
+    from flask import current_app
+
+    db.engine.dispose(close=False)
+    current_app.extensions["search"].after_fork()

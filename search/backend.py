@@ -38,6 +38,9 @@ class SearchBackend(Protocol):
     def drop_indexes(self) -> None:
         """Remove every index (tests and full resets only)."""
 
+    def after_fork(self) -> None:
+        """In a forked child: open connections of its own instead of sharing the parent's."""
+
     def refresh(self, index: str) -> None:
         """Make recent writes visible to searches now."""
 

@@ -46,9 +46,18 @@ class ElasticBackend:
     # replace_all also takes documents already serialised to JSON bytes (built in another process).
     takes_serialised_documents = True
 
-    def __init__(self, url: str, *, index_prefix: str, client: Elasticsearch | None = None) -> None:
-        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
+    def __init__(self, url: str, *, index_prefix: str) -> None:
+        self.url = url
+        self.client = self._connect()
         self.prefix = index_prefix
+
+    def _connect(self) -> Elasticsearch:
+        return Elasticsearch(self.url, request_timeout=30, retry_on_timeout=True, max_retries=2)
+
+    def after_fork(self) -> None:
+        # The pooled sockets came with the fork: a request from each process on the same socket
+        # would read the other's response (and a retried create then finds its index existing).
+        self.client = self._connect()
 
     # -- index names -------------------------------------------------------------
     def alias(self, index: str) -> str:

@@ -234,6 +234,9 @@ class EmbeddedBackend:
         self.fts = engine.dialect.name == "sqlite"
 
     # -- lifecycle -------------------------------------------------------------
+    def after_fork(self) -> None:
+        """Nothing to do: the engine's pool is the caller's to dispose (SQLite is never forked)."""
+
     def ensure_indexes(self) -> None:
         self._drop_outdated()
         metadata.create_all(self.engine)

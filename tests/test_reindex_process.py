@@ -46,6 +46,31 @@ def test_a_full_reindex_builds_documents_in_a_child_process(app, committed, fres
     assert sorted(hit.id for hit in result.hits) == sorted(row.id for row in rows)
 
 
+def test_the_child_opens_its_own_search_connections(app, committed, fresh_indexes, tmp_path):
+    # Sharing the parent's pooled sockets, a request from the child could read the parent's
+    # response (seen once: the parent's retried index creation found its index existing).
+    factories.opportunity(title="Corso di panificazione")
+    committed.commit()
+    seen = tmp_path / "client"
+    parent_client = id(fresh_indexes.client)
+    original = services.documents
+
+    def recording(index, **windows):
+        client = app.extensions["search"].client
+        seen.write_text(f"{id(client)} {client.count(index=fresh_indexes.alias(index))['count']}")
+        yield from original(index, **windows)
+
+    services.documents = recording
+    try:
+        assert services.reindex("opportunities") == 1
+    finally:
+        services.documents = original
+    child_client, counted = seen.read_text().split()
+    assert int(child_client) != parent_client
+    assert counted == "0"  # its own connection works (on the old, empty index)
+    assert id(fresh_indexes.client) == parent_client  # the parent's is untouched
+
+
 def test_an_error_in_the_child_fails_the_reindex_and_keeps_the_old_index(app, committed, fresh_indexes, monkeypatch):
     factories.opportunity(title="Laboratorio di falegnameria")
     committed.commit()
@@ -140,3 +165,25 @@ def test_the_periodic_reconciliation_is_one_job_per_index_behind_the_drains(db_s
     ]  # fmt: skip
     # A worker takes queues in this order: pending drains go before the next check.
     assert QUEUES.index(spec_of(drain_search_outbox).queue) < QUEUES.index(spec_of(reconcile_index).queue)
+
+
+def test_a_work_horse_drops_the_connections_it_inherited(app, monkeypatch):
+    # RQ forks a work horse per job from the worker that built the app; the horse must not
+    # speak on the worker's pooled sockets.
+    from jobs import registry
+
+    search = app.extensions["search"]
+    with app.app_context():
+        inherited_pool = db.engine.pool
+    inherited_client = search.client
+    monkeypatch.setattr(registry, "_worker_app", app)
+    monkeypatch.setattr(registry, "_worker_app_pid", os.getpid() + 1)  # as if built before a fork
+
+    assert registry._job_app() is app
+    assert search.client is not inherited_client
+    with app.app_context():
+        assert db.engine.pool is not inherited_pool
+    assert registry._worker_app_pid == os.getpid()  # the next job in this horse keeps them
+    renewed = search.client
+    registry._job_app()
+    assert search.client is renewed

@@ -20,7 +20,7 @@ from elastic_transport import JsonSerializer
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from marketplace.extensions import db
+from marketplace.extensions import db, drop_inherited_connections
 
 SerialisedDocument = tuple[int, int, bytes]
 POLL_S = 1.0
@@ -85,8 +85,7 @@ def _produce(app: Flask, index: str, window: int, windows: Any) -> None:
 
     with app.app_context():
         try:
-            # The pooled connections came with the fork and belong to the parent: never touch them.
-            db.engine.dispose(close=False)
+            drop_inherited_connections()
             # Everything inherited from the parent lives as long as the child: frozen, the
             # collector stops scanning it each time building documents allocates enough.
             gc.freeze()
