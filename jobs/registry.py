@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Named queues, in the order a worker listens to them (first = most urgent).
-QUEUES = ("mail", "search", "default", "imports")
+QUEUES = ("mail", "search", "default", "exports", "imports")
 
 
 @dataclass(frozen=True)

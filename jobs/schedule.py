@@ -29,6 +29,7 @@ class Periodic:
 def periodic_jobs() -> list[Periodic]:
     from jobs.tasks.agreements import flag_expiring_agreements
     from jobs.tasks.alerts import send_alert_digests
+    from jobs.tasks.exports import remove_expired_exports
     from jobs.tasks.mail import send_unsent_mail
     from jobs.tasks.opportunities import close_due_opportunities
     from jobs.tasks.search import drain_search_outbox, reconcile_search
@@ -47,6 +48,8 @@ def periodic_jobs() -> list[Periodic]:
         Periodic("send-alert-digests", send_alert_digests, 3600),
         # Files a crashed request or job stored but never recorded.
         Periodic("sweep-orphan-uploads", sweep_orphan_uploads, 24 * 3600),
+        # Hourly: an export is downloadable for a day, then it goes.
+        Periodic("remove-expired-exports", remove_expired_exports, 3600),
     ]
 
 

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     # Import the task modules so a typo in one fails here, not on the first job.
     import jobs.tasks.agreements
     import jobs.tasks.alerts
+    import jobs.tasks.exports
     import jobs.tasks.imports
     import jobs.tasks.mail
     import jobs.tasks.opportunities

@@ -98,6 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.imports.views import bp as imports_bp
 
     app.register_blueprint(imports_bp)
+    # Long exports, written by a job and downloaded from their own page.
+    from marketplace.exports.views import bp as exports_bp
+
+    app.register_blueprint(exports_bp)
     # The opportunity editor: writing, review and the workflow history.
     from marketplace.opportunities.editor_views import bp as opportunity_editor_bp
 

@@ -7,6 +7,7 @@ from marketplace.api.models import ApiToken
 from marketplace.applications.models import Application, ApplicationEvent, ApplicationNote
 from marketplace.audit.models import AuditEntry
 from marketplace.candidates.models import CandidateProfile, Person
+from marketplace.exports.models import ExportRun
 from marketplace.imports.models import ImportRejection, ImportRun
 from marketplace.indexing.models import SearchOutboxEntry
 from marketplace.interactions.models import Interaction
@@ -34,6 +35,7 @@ __all__ = [
     "Contact",
     "District",
     "Edition",
+    "ExportRun",
     "ImportRejection",
     "ImportRun",
     "InclusionProfile",

@@ -221,6 +221,35 @@ def upload_folder(app: Flask, tmp_path, monkeypatch) -> Path:
     return folder
 
 
+EMBEDDED_STAFF_EMAIL = "embedded.staff@example.org"
+
+
+@pytest.fixture(scope="module")
+def embedded_app(tmp_path_factory) -> Flask:
+    """The app in embedded mode (SQLite, no Redis or Elasticsearch) with one partner_admin: jobs run in-process."""
+    from flask_migrate import upgrade
+
+    from marketplace.accounts.models import Role
+    from marketplace.territory.services import load_all
+    from tests import factories
+
+    folder = tmp_path_factory.mktemp("embedded")
+    settings = Settings.from_env(
+        {"DATABASE_URL": f"sqlite:///{folder / 'embedded.sqlite3'}", "INSTANCE_PATH": str(folder)}
+    )
+    settings.secret_key = "embedded-test"
+    embedded = create_app({"TESTING": True}, settings=settings)
+    embedded.test_client_class = IsolatedClient
+    with embedded.app_context():
+        upgrade()
+        embedded.extensions["search"].ensure_indexes()  # the SQLite full-text tables
+        load_all()
+        factories.user(Role.PARTNER_ADMIN, email=EMBEDDED_STAFF_EMAIL)
+        db.session.commit()
+        db.session.remove()
+    return embedded
+
+
 @pytest.fixture
 def client(app: Flask, db_session) -> FlaskClient:
     return app.test_client()

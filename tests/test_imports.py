@@ -511,7 +511,7 @@ def test_status_json_follows_the_run(client):
                                  "finished": False}  # fmt: skip
     assert queued.headers["Cache-Control"] == "no-store"
     page = client.get(f"{INDEX}/{run.id}").get_data(as_text=True)
-    assert 'role="progressbar"' in page and 'aria-live="polite"' in page and "js/import-progress.js" in page
+    assert 'role="progressbar"' in page and 'aria-live="polite"' in page and "js/job-progress.js" in page
     import_organizations(run.id)
     db.session.expire_all()  # the test shares its session with the requests; the job used its own
     done = client.get(f"{INDEX}/{run.id}/stato.json").get_json()
@@ -773,34 +773,10 @@ def test_a_real_worker_imports_thousands_of_rows(app, committed, settings, start
 # -- embedded mode: no Redis, the job runs in-process right after the commit that starts it -------
 
 
-@pytest.fixture(scope="module")
-def embedded_app(tmp_path_factory):
-    from flask_migrate import upgrade
-
-    from marketplace import create_app
-    from marketplace.config import Settings
-    from marketplace.territory.services import load_all
-    from tests.conftest import IsolatedClient
-
-    folder = tmp_path_factory.mktemp("embedded-import")
-    database = f"sqlite:///{folder / 'import.sqlite3'}"
-    settings = Settings.from_env({"DATABASE_URL": database, "INSTANCE_PATH": str(folder)})
-    settings.secret_key = "embedded-import-test"
-    embedded = create_app({"TESTING": True}, settings=settings)
-    embedded.test_client_class = IsolatedClient
-    with embedded.app_context():
-        upgrade()
-        load_all()
-        factories.user(Role.PARTNER_ADMIN, email="embedded.import@example.org")
-        db.session.commit()
-        db.session.remove()
-    return embedded
-
-
 def test_embedded_mode_imports_in_process(embedded_app):
     assert embedded_app.config["SETTINGS"].embedded
     client = embedded_app.test_client()
-    assert login(client, "embedded.import@example.org", factories.PASSWORD).status_code == 302
+    assert login(client, "embedded.staff@example.org", factories.PASSWORD).status_code == 302
     response = upload(client, "aziende.xlsx", xlsx_bytes(HEADER, MIXED_ROWS))
     assert response.status_code == 302
     run_id = int(response.headers["Location"].rstrip("/").split("/")[-2])

@@ -136,7 +136,7 @@ def test_the_scheduler_enqueues_each_periodic_job_once_per_slot(app, settings):
     # 1_260_000 is a multiple of every period, so each job starts a new slot there.
     assert set(tick(app, now=1_260_000.0)) == {
         "drain-search-outbox", "send-unsent-mail", "reconcile-search", "flag-expiring-agreements",
-        "close-due-opportunities", "send-alert-digests", "sweep-orphan-uploads",
+        "close-due-opportunities", "send-alert-digests", "sweep-orphan-uploads", "remove-expired-exports",
     }  # fmt: skip
     assert tick(app, now=1_260_001.0) == []  # same slot: another scheduler already did it
     assert tick(app, now=1_260_030.0) == ["drain-search-outbox"]

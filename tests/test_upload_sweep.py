@@ -40,10 +40,10 @@ def test_the_sweep_removes_only_old_files_that_no_row_refers_to(db_session, uplo
     for path in (agreements / signed, agreements / never_recorded, cvs / cv_left_behind, half_written, not_ours):
         _age(path)
 
-    assert sweep_orphan_uploads() == {"agreements": 2, "cvs": 1, "imports": 0}
+    assert sweep_orphan_uploads() == {"agreements": 2, "cvs": 1, "imports": 0, "exports": 0}
     assert sorted(path.name for path in agreements.iterdir()) == sorted([signed, just_stored, "LEGGIMI.txt"])
     assert list(cvs.iterdir()) == []
-    assert sweep_orphan_uploads() == {"agreements": 0, "cvs": 0, "imports": 0}  # nothing left to do
+    assert sweep_orphan_uploads() == {"agreements": 0, "cvs": 0, "imports": 0, "exports": 0}  # nothing left to do
 
 
 def test_the_upload_folder_comes_from_the_environment(tmp_path, monkeypatch):

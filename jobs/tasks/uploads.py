@@ -10,13 +10,20 @@ from marketplace.agreements.services import UPLOAD_KIND as AGREEMENTS
 from marketplace.applications.models import Application
 from marketplace.applications.services import UPLOAD_KIND as CVS
 from marketplace.common import uploads
+from marketplace.exports.models import ExportRun
+from marketplace.exports.services import UPLOAD_KIND as EXPORTS
 from marketplace.extensions import db
 from marketplace.imports.models import ImportRun
 from marketplace.imports.services import UPLOAD_KIND as IMPORTS
 
 # Older than a day: far beyond any transaction that could still commit a reference to it.
 ORPHAN_AGE_S = 24 * 3600
-REFERENCES = {AGREEMENTS: Agreement.document_key, CVS: Application.cv_key, IMPORTS: ImportRun.file_key}
+REFERENCES = {
+    AGREEMENTS: Agreement.document_key,
+    CVS: Application.cv_key,
+    IMPORTS: ImportRun.file_key,
+    EXPORTS: ExportRun.file_key,
+}
 
 
 @job("default")

@@ -10,9 +10,16 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+from flask import Response, send_file
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def safe_cell(value: Any) -> Any:
@@ -42,6 +49,32 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_spreadsheet(header: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str, title: str) -> bytes:
+    return to_csv(header, rows) if file_format == "csv" else to_xlsx(header, rows, title=title)
+
+
+def spreadsheet_download(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], file_format: str, *, title: str, filename: str
+) -> Response:
+    """A table as a CSV or XLSX attachment named `filename` (without its extension)."""
+    response = Response(to_spreadsheet(header, rows, file_format, title), mimetype=MIMETYPES[file_format])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return _private(response)
+
+
+def stored_spreadsheet_download(path: Path, file_format: str, filename: str) -> Response:
+    """A spreadsheet written earlier (by a job) as an attachment."""
+    response = send_file(path, mimetype=MIMETYPES[file_format], as_attachment=True, download_name=filename, max_age=0)
+    return _private(response)
+
+
+def _private(response: Response) -> Response:
+    # Exports hold contact details: never kept by a proxy, never sniffed into something else.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +11,7 @@ from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.common import uploads
 from marketplace.common.errors import or_404
-from marketplace.common.spreadsheets import to_csv, to_xlsx
+from marketplace.common.spreadsheets import spreadsheet_download
 from marketplace.extensions import db
 from marketplace.imports import forms, reading, rows, services
 from marketplace.imports.models import IMPORT_STATUS_LABELS, ImportRun, ImportStatus
@@ -136,12 +136,5 @@ def status(run_id: int):
 def report(run_id: int, file_format: str):
     run = _visible_run(run_id)
     header, body = services.report_header(run), services.report_rows(run)
-    if file_format == "csv":
-        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
-    else:
-        data = to_xlsx(header, body, title=_("Righe scartate"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="scarti-importazione-{run.id}.{file_format}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheet_download(header, body, file_format, title=_("Righe scartate"),
+                                filename=f"scarti-importazione-{run.id}")  # fmt: skip

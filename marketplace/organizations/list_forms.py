@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from marketplace.organizations.models import (
     HOSTING_SCHEME_LABELS,
@@ -148,6 +148,14 @@ class SaveFilterForm(FlaskForm):
         ],
     )
     # The list's query string when the form was shown; cleaned again before it is stored.
+    query_string = HiddenField()
+
+
+class ExportRequestForm(FlaskForm):
+    """Ask for a long list's export, written in the background; the button pressed says the format."""
+
+    file_format = SelectField(choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")], validators=[InputRequired()])
+    # The list's query string when the page was shown; cleaned again before it is used.
     query_string = HiddenField()
 
 

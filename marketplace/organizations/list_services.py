@@ -152,6 +152,24 @@ def export_ids(query: OrganizationQuery) -> tuple[list[int], int]:
     return current_app.extensions["search"].search_organization_ids(query, export_limit())
 
 
+@dataclass(frozen=True)
+class ExportTable:
+    """A whole list ready to write: its header, how many rows, the rows (read lazily) and a sheet title."""
+
+    header: list[str]
+    total: int
+    rows: Iterator[list[Any]]
+    title: str
+
+
+def export_table(args: MultiDict) -> ExportTable:
+    """The list the URL's parameters select, every page of it up to the export limit."""
+    choices = list_choices()
+    query, _notes = query_from(list_form(args, choices), choices)
+    ids, _total = export_ids(query)
+    return ExportTable(export_header(), len(ids), export_rows(ids), _("Organizzazioni"))
+
+
 def export_header() -> list[str]:
     return [
         _("ID"), _("Denominazione"), _("Tipo"), _("Partita IVA"), _("Codice fiscale"), _("Codice ATECO"),
@@ -275,6 +293,11 @@ def _export_row(
 def clean_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Only the list's own parameters, without empty values or the page: what links and saved filters keep."""
     return [(key, value[:MAX_QUERY_LENGTH]) for key, value in pairs if key in LIST_PARAMETERS and value.strip()]
+
+
+def list_parameters(pairs: Iterable[tuple[str, str]]) -> str:
+    """Only the list's own parameters, values untouched (the list's form judges them): what an export keeps."""
+    return urlencode([(key, value) for key, value in pairs if key in LIST_PARAMETERS])
 
 
 def parse_query_string(raw: str) -> list[tuple[str, str]]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -12,10 +14,11 @@ from werkzeug.datastructures import MultiDict
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.common.errors import or_404
-from marketplace.common.spreadsheets import to_csv, to_xlsx
+from marketplace.common.spreadsheets import spreadsheet_download
+from marketplace.exports import services as exports
 from marketplace.extensions import db
 from marketplace.organizations import list_services as listing
-from marketplace.organizations.list_forms import DeleteFilterForm, SaveFilterForm
+from marketplace.organizations.list_forms import DeleteFilterForm, ExportRequestForm, SaveFilterForm
 from marketplace.organizations.models import (
     HOSTING_SCHEME_LABELS,
     ORGANIZATION_KIND_LABELS,
@@ -26,7 +29,6 @@ from search import SearchUnavailable
 
 bp = Blueprint("organization_list", __name__, url_prefix="/banca-dati/organizzazioni")
 STAFF = (Role.OPERATOR, Role.PARTNER_ADMIN)
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _render(args: MultiDict, save_form: SaveFilterForm | None = None):
@@ -45,7 +47,8 @@ def _render(args: MultiDict, save_form: SaveFilterForm | None = None):
         args=args, search_unavailable=unavailable, per_page=listing.PER_PAGE, current_query=current,
         export_limit=listing.export_limit(), export_limit_text=f"{listing.export_limit():,}".replace(",", "."),
         record_endpoint=_record_endpoint(), saved_filters=listing.saved_filters(current_user.id),
-        save_form=save_form,
+        save_form=save_form, export_inline_limit=exports.inline_limit(),
+        export_form=ExportRequestForm(formdata=None, query_string=listing.list_parameters(args.items(multi=True))),
         kind_labels=_by_value(ORGANIZATION_KIND_LABELS), status_labels=_by_value(ORGANIZATION_STATUS_LABELS),
         size_labels=_by_value(SIZE_CLASS_LABELS), scheme_labels=_by_value(HOSTING_SCHEME_LABELS),
         valid_until=listing.valid_until,
@@ -69,21 +72,13 @@ def index():
 
 
 def _export(kind: str):
-    choices = listing.list_choices()
-    form = listing.list_form(request.args, choices)
-    query, _notes = listing.query_from(form, choices)
+    """The list as a file, at once: the page links here while the list is short enough."""
     try:
-        ids, _total = listing.export_ids(query)
+        table = listing.export_table(request.args)
     except SearchUnavailable:
         return _render(request.args)
-    header, rows = listing.export_header(), listing.export_rows(ids)
-    stamp = date.today().strftime("%Y%m%d")
-    if kind == "csv":
-        body, mimetype = to_csv(header, rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = to_xlsx(header, rows, title=_("Organizzazioni")), XLSX_MIMETYPE
-    disposition = f'attachment; filename="organizzazioni-{stamp}.{kind}"'
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return spreadsheet_download(table.header, table.rows, kind, title=table.title,
+                                filename=f"organizzazioni-{date.today().strftime('%Y%m%d')}")  # fmt: skip
 
 
 @bp.route("/export.csv")
@@ -96,6 +91,22 @@ def export_csv():
 @roles(*STAFF)
 def export_xlsx():
     return _export("xlsx")
+
+
+@bp.route("/esporta", methods=["POST"])
+@roles(*STAFF)
+def request_export():
+    """A long list's export, written by a job: the asker follows it on the export's page."""
+    form = ExportRequestForm()
+    query_string = listing.list_parameters(parse_qsl(form.query_string.data or ""))
+    if not form.validate_on_submit():
+        flash(_("Scegli il formato dell'esportazione: CSV o Excel."), "danger")
+        return redirect(url_for("organization_list.index") + (f"?{query_string}" if query_string else ""))
+    run = exports.request_export(current_user, "organizations", form.file_format.data, query_string,
+                                 str(get_locale()))  # fmt: skip
+    db.session.commit()
+    flash(_("Esportazione richiesta: il file sarà pronto tra poco in questa pagina."), "success")
+    return redirect(url_for("exports.detail", run_id=run.id))
 
 
 # -- saved filters ---------------------------------------------------------------------

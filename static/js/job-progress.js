@@ -1,14 +1,14 @@
-/* Live progress of a spreadsheet import.
+/* Live progress of a background job's run (a spreadsheet import, a long export).
  *
  * Polls the run's stato.json every second and moves the progress bar; when the run is
- * over, reloads the page, which then shows the outcome and the rejected rows. Plain
+ * over, reloads the page, which then shows the outcome (the rejected rows, the download). Plain
  * JavaScript in a file of its own (no inline script), so a strict Content-Security-Policy
  * can allow it. Without JavaScript the page still works through its "Aggiorna" link.
  */
 (function () {
   'use strict';
 
-  var box = document.getElementById('import-progress');
+  var box = document.querySelector('[data-job-progress]');
   if (!box || !window.fetch) {
     return;
   }
@@ -19,7 +19,7 @@
   var bar = box.querySelector('[role="progressbar"]');
   var text = box.querySelector('[data-progress-text]');
   var live = box.querySelector('[data-progress-live]');
-  var statusLabel = document.querySelector('[data-import-status]');
+  var statusLabel = document.querySelector('[data-job-status]');
   var announcedTenth = -1;
 
   function describe(state) {
