@@ -262,6 +262,29 @@ def test_an_export_is_kept_a_day_then_the_run_and_its_file_go(app, client, finis
         uploads.open_stored(services.UPLOAD_KIND, run.file_key)
 
 
+def test_the_hourly_job_removes_what_has_expired(finished_run):
+    from jobs.tasks.exports import remove_expired_exports
+
+    run, _owner = finished_run
+    assert remove_expired_exports() == 0  # still within its day
+    stored = db.session.get(ExportRun, run.id)
+    stored.finished_at = utcnow() - services.RETENTION - timedelta(minutes=1)
+    key = stored.file_key
+    db.session.commit()
+    assert remove_expired_exports() == 1
+    assert run_count() == 0
+    with pytest.raises(uploads.StoredFileMissing):
+        uploads.open_stored(services.UPLOAD_KIND, key)
+
+
+def test_a_run_that_never_finished_goes_after_a_week(client, srl, short_inline):
+    signed_in(client, Role.OPERATOR)
+    run = run_of(ask(client, "csv"))  # queued, and its job lost
+    assert services.remove_expired(now=run.created_at + timedelta(days=6)) == 0
+    assert services.remove_expired(now=run.created_at + services.ABANDONED + timedelta(minutes=1)) == 1
+    assert run_count() == 0
+
+
 def test_an_expired_export_is_no_longer_shown_even_before_the_sweep(app, finished_run):
     run, owner = finished_run
     stored = db.session.get(ExportRun, run.id)

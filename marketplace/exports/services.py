@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import User
@@ -35,6 +35,7 @@ FORMATS = ("csv", "xlsx")
 # Up to this many rows the list pages hand the file over at once (~1 s as XLSX); beyond, a job writes it.
 INLINE_LIMIT = 2_000
 RETENTION = timedelta(hours=24)
+ABANDONED = timedelta(days=7)
 SHOWN_RUNS = 20
 # Progress is committed every so many rows: the page moves, the job does not spend its time on it.
 PROGRESS_EVERY = 1_000
@@ -230,9 +231,17 @@ def _finish(run_id: int, status: ExportStatus, *, error: str | None = None, file
 
 
 def remove_expired(now: datetime | None = None) -> int:
-    """Delete the runs finished more than RETENTION ago, and their files once that commits."""
-    cutoff = (now or utcnow()) - RETENTION
-    gone = db.session.execute(select(ExportRun.id, ExportRun.file_key).where(ExportRun.finished_at < cutoff)).all()
+    """Delete the runs finished more than RETENTION ago (their files once that commits), and abandoned ones.
+
+    A run nobody looked at again after its job was lost never finishes (recovery happens when its
+    page is opened): after ABANDONED it goes too.
+    """
+    now = now or utcnow()
+    gone = db.session.execute(
+        select(ExportRun.id, ExportRun.file_key).where(
+            or_(ExportRun.finished_at < now - RETENTION, ExportRun.created_at < now - ABANDONED)
+        )
+    ).all()
     if not gone:
         return 0
     db.session.execute(delete(ExportRun).where(ExportRun.id.in_([run_id for run_id, _key in gone])))
