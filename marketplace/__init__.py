@@ -133,6 +133,9 @@ def _init_services(app: Flask) -> None:
 
     settings: Settings = app.config["SETTINGS"]
     init_jobs(app)
+    from marketplace.common.cache import build_cache
+
+    app.extensions["cache"] = build_cache(settings.redis_url)
     with app.app_context():
         engine = db.engine
     app.extensions["search"] = build_backend(

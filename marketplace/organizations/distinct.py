@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.common.errors import Refused
 from marketplace.extensions import db
-from marketplace.organizations.merge import Candidate, find_candidates
+from marketplace.organizations.candidates import current_candidates
+from marketplace.organizations.merge import Candidate
 from marketplace.organizations.models import DistinctPair, Organization
 
 
@@ -28,7 +29,7 @@ def decided_keys() -> set[tuple[int, int]]:
 def open_candidates() -> list[Candidate]:
     """Likely duplicate pairs, without those already found to be different."""
     decided = decided_keys()
-    return [candidate for candidate in find_candidates() if candidate.key not in decided]
+    return [candidate for candidate in current_candidates() if candidate.key not in decided]
 
 
 def mark(one_id: int, other_id: int, decided_by_id: int | None) -> bool:
