@@ -36,7 +36,9 @@ def twins(db_session):
 
 
 def keys() -> set[tuple[int, int]]:
-    return {c.key for c in distinct.open_candidates()}
+    shown, total = distinct.open_candidates()
+    assert total == len(shown)
+    return {c.key for c in shown}
 
 
 def test_the_comparison_runs_once_per_state_of_the_organisations(app, twins, computed):
@@ -44,8 +46,7 @@ def test_the_comparison_runs_once_per_state_of_the_organisations(app, twins, com
     assert isinstance(app.extensions["cache"], RedisCache)
     assert keys() == {(first.id, second.id)}
     assert keys() == {(first.id, second.id)} and len(computed) == 1  # the second read came from Redis
-    cached = candidates.current_candidates()
-    assert [(c.key, c.same_identifier, c.similarity) for c in cached] == [((first.id, second.id), False, 1.0)]
+    assert [list(row) for row in candidates.current_rows()] == [[first.id, second.id, False, 1.0]]
 
     # Marking a pair different changes no organisation: the page opens again without comparing.
     distinct.mark(first.id, second.id, None)
@@ -70,6 +71,20 @@ def test_adding_or_archiving_an_organisation_changes_the_state(twins, change):
         first.archived_at = utcnow()
     db.session.commit()
     assert candidates.state_key() != before
+
+
+def test_the_page_shows_the_first_open_pairs_and_counts_them_all(twins):
+    first, second, bystander = twins
+    bystander.name = "Officine Rossi S.n.c."
+    db.session.commit()
+    everything, total = distinct.open_candidates()
+    assert total == 3
+    shown, total = distinct.open_candidates(limit=2)
+    assert total == 3 and [c.key for c in shown] == [c.key for c in everything[:2]]
+    distinct.mark(first.id, second.id, None)
+    db.session.commit()
+    shown, total = distinct.open_candidates(limit=2)
+    assert total == 2 and (first.id, second.id) not in {c.key for c in shown}
 
 
 def test_an_unreachable_cache_only_means_comparing_again(app, twins, computed, monkeypatch):

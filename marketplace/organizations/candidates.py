@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.organizations.merge import Candidate, find_candidates
+from marketplace.organizations.merge import find_candidates
 from marketplace.organizations.models import Organization
 
 # Long enough to outlive a working session on the page; a new state makes a new key anyway.
@@ -27,13 +27,16 @@ def state_key() -> str:
     return f"duplicate-candidates:{count}:{versions}:{latest.isoformat() if latest else '-'}"
 
 
-def current_candidates() -> list[Candidate]:
+CandidateRow = tuple[int, int, bool, float | None]  # merge.Candidate's fields, in its order
+
+
+def current_rows() -> list[CandidateRow]:
+    """Every candidate pair as plain values, best first: the page turns only those it shows into Candidates."""
     cache = current_app.extensions["cache"]
     key = state_key()
     stored = cache.get(key)
     if stored is not None:
-        return [Candidate(*values) for values in orjson.loads(stored)]
-    found = find_candidates()
-    rows = [(c.first_id, c.second_id, c.same_identifier, c.similarity) for c in found]
+        return orjson.loads(stored)
+    rows = [(c.first_id, c.second_id, c.same_identifier, c.similarity) for c in find_candidates()]
     cache.set(key, orjson.dumps(rows), TTL_S)
-    return found
+    return rows

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.common.errors import Refused
 from marketplace.extensions import db
-from marketplace.organizations.candidates import current_candidates
+from marketplace.organizations.candidates import current_rows
 from marketplace.organizations.merge import Candidate
 from marketplace.organizations.models import DistinctPair, Organization
 
@@ -26,10 +26,18 @@ def decided_keys() -> set[tuple[int, int]]:
     return {(first, second) for first, second in rows}
 
 
-def open_candidates() -> list[Candidate]:
-    """Likely duplicate pairs, without those already found to be different."""
+def open_candidates(limit: int | None = None) -> tuple[list[Candidate], int]:
+    """The first `limit` likely duplicate pairs not already found to be different, and how many there are."""
     decided = decided_keys()
-    return [candidate for candidate in current_candidates() if candidate.key not in decided]
+    shown: list[Candidate] = []
+    total = 0
+    for row in current_rows():
+        if (row[0], row[1]) in decided:
+            continue
+        total += 1
+        if limit is None or len(shown) < limit:
+            shown.append(Candidate(*row))
+    return shown, total
 
 
 def mark(one_id: int, other_id: int, decided_by_id: int | None) -> bool:

@@ -24,13 +24,12 @@ SHOWN_PAIRS = 200
 @bp.route("/banca-dati/duplicati")
 @roles(Role.PARTNER_ADMIN)
 def duplicates():
-    candidates = distinct.open_candidates()
-    shown = candidates[:SHOWN_PAIRS]
+    shown, total = distinct.open_candidates(SHOWN_PAIRS)
     decided, decided_total = distinct.recent(SHOWN_PAIRS)
     pairs = [c.key for c in shown] + [d.key for d in decided]
     organizations = merge.organizations_by_id(id_ for pair in pairs for id_ in pair)
     return render_template(
-        "organizations/merge/duplicates.html", candidates=shown, total=len(candidates),
+        "organizations/merge/duplicates.html", candidates=shown, total=total,
         decided=decided, decided_total=decided_total, organizations=organizations,
         kind_labels=ORGANIZATION_KIND_LABELS, decision_form=DecisionForm(),
     )  # fmt: skip
