@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,7 +25,7 @@ from marketplace.common import uploads
 from marketplace.common.spreadsheets import to_spreadsheet
 from marketplace.exports.models import EXPORT_STATUS_LABELS, ExportRun, ExportStatus
 from marketplace.extensions import db
-from marketplace.models_base import utcnow
+from marketplace.models_base import as_utc, utcnow
 from search import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -92,12 +92,8 @@ def runs_of(user: User) -> list[ExportRun]:
     return [run for run in db.session.scalars(query) if not expired(run)]
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
-
-
 def expires_at(run: ExportRun) -> datetime | None:
-    return _aware(run.finished_at) + RETENTION if run.finished_at else None
+    return as_utc(run.finished_at) + RETENTION if run.finished_at else None
 
 
 def expired(run: ExportRun, now: datetime | None = None) -> bool:
@@ -107,7 +103,7 @@ def expired(run: ExportRun, now: datetime | None = None) -> bool:
 
 def download_name(run: ExportRun) -> str:
     stem = {"organizations": "organizzazioni"}.get(run.subject, run.subject)
-    return f"{stem}-{_aware(run.created_at).strftime('%Y%m%d')}-{run.id}.{run.file_format}"
+    return f"{stem}-{as_utc(run.created_at).strftime('%Y%m%d')}-{run.id}.{run.file_format}"
 
 
 def stored_file(run: ExportRun) -> str | None:
@@ -140,7 +136,7 @@ def recover_if_stalled(run: ExportRun, now: datetime | None = None) -> bool:
     delivery harmless); a running one whose worker died is closed as failed. The caller commits.
     """
     now = now or utcnow()
-    idle = now - _aware(run.updated_at)
+    idle = now - as_utc(run.updated_at)
     if run.status == ExportStatus.QUEUED and idle > STALLED_QUEUED:
         run.updated_at = now  # at most one new delivery per period
         _enqueue(run)

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import force_locale
@@ -26,7 +26,7 @@ from marketplace.common import uploads
 from marketplace.extensions import db
 from marketplace.imports import reading, rows
 from marketplace.imports.models import ImportRejection, ImportRun, ImportStatus
-from marketplace.models_base import utcnow
+from marketplace.models_base import as_utc, utcnow
 from marketplace.organizations import services as organizations
 from marketplace.organizations.models import (
     ORGANIZATION_KIND_LABELS,
@@ -218,7 +218,7 @@ def recover_if_stalled(run: ImportRun, now: datetime | None = None) -> bool:
     and importing the same file again completes it without duplicates. The caller commits.
     """
     now = now or utcnow()
-    last_change = run.updated_at if run.updated_at.tzinfo else run.updated_at.replace(tzinfo=UTC)
+    last_change = as_utc(run.updated_at)
     if run.status == ImportStatus.QUEUED and now - last_change > STALLED_QUEUED:
         run.updated_at = now  # at most one new delivery per period
         _enqueue(run)
