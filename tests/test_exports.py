@@ -231,6 +231,7 @@ def test_the_asker_sees_the_export_in_their_list(app, finished_run):
     assert login(own, owner, factories.PASSWORD).status_code == 302
     page = own.get(EXPORTS).get_data(as_text=True)
     assert f'href="{EXPORTS}/{run.id}"' in page and "Pronta" in page
+    assert f'class="nav-link active" href="{LIST}"' in page  # within the company database's section
     for suffix in OWN_PATHS:
         assert own.get(f"{EXPORTS}/{run.id}{suffix}").status_code == 200, suffix
 
