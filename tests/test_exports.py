@@ -177,6 +177,14 @@ def test_an_export_without_a_known_format_is_refused_with_a_message(client, srl,
     assert run_count() == 0
 
 
+def test_an_export_of_an_overlong_list_address_is_refused_with_a_message(client, srl):
+    signed_in(client, Role.OPERATOR)
+    response = ask(client, "csv", query_string="kind=srl&q=" + "x" * 5000)
+    assert response.status_code == 302 and response.headers["Location"] == LIST
+    assert "I filtri dell&#39;elenco sono troppo lunghi da esportare." in client.get(LIST).get_data(as_text=True)
+    assert run_count() == 0
+
+
 def test_an_export_request_without_its_token_is_refused(client, srl):
     signed_in(client, Role.OPERATOR)
     response = client.post(f"{LIST}/esporta", data={"file_format": "csv", "query_string": "kind=srl"})

@@ -151,12 +151,26 @@ class SaveFilterForm(FlaskForm):
     query_string = HiddenField()
 
 
+# A list's URL is far shorter; a longer one was not written by the list page.
+MAX_EXPORT_QUERY = 4000
+
+
 class ExportRequestForm(FlaskForm):
     """Ask for a long list's export, written in the background; the button pressed says the format."""
 
-    file_format = SelectField(choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")], validators=[InputRequired()])
+    file_format = SelectField(
+        choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
+        validators=[InputRequired(message=_l("Scegli il formato dell'esportazione: CSV o Excel."))],
+    )
     # The list's query string when the page was shown; cleaned again before it is used.
-    query_string = HiddenField()
+    query_string = HiddenField(
+        validators=[Length(max=MAX_EXPORT_QUERY, message=_l("I filtri dell'elenco sono troppo lunghi da esportare."))]
+    )
+
+    def first_problem(self) -> str:
+        if self.query_string.errors:
+            return str(self.query_string.errors[0])
+        return str(_l("Scegli il formato dell'esportazione: CSV o Excel."))
 
 
 class DeleteFilterForm(FlaskForm):

@@ -18,7 +18,7 @@ from marketplace.common.spreadsheets import spreadsheet_download
 from marketplace.exports import services as exports
 from marketplace.extensions import db
 from marketplace.organizations import list_services as listing
-from marketplace.organizations.list_forms import DeleteFilterForm, ExportRequestForm, SaveFilterForm
+from marketplace.organizations.list_forms import MAX_EXPORT_QUERY, DeleteFilterForm, ExportRequestForm, SaveFilterForm
 from marketplace.organizations.models import (
     HOSTING_SCHEME_LABELS,
     ORGANIZATION_KIND_LABELS,
@@ -100,8 +100,9 @@ def request_export():
     form = ExportRequestForm()
     query_string = listing.list_parameters(parse_qsl(form.query_string.data or ""))
     if not form.validate_on_submit():
-        flash(_("Scegli il formato dell'esportazione: CSV o Excel."), "danger")
-        return redirect(url_for("organization_list.index") + (f"?{query_string}" if query_string else ""))
+        flash(form.first_problem(), "danger")
+        shown = query_string if len(query_string) <= MAX_EXPORT_QUERY else ""
+        return redirect(url_for("organization_list.index") + (f"?{shown}" if shown else ""))
     run = exports.request_export(current_user, "organizations", form.file_format.data, query_string,
                                  str(get_locale()))  # fmt: skip
     db.session.commit()
