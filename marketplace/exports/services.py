@@ -1,7 +1,7 @@
 """Background exports: ask for one, let the job write the file, download it within a day.
 
 A list short enough to build within the request is downloaded at once (the list pages decide);
-a longer one becomes an export run. Its job searches again with the saved filters, writes
+a longer one becomes an export run. Its job searches again with the list's filters, writes
 the file in the asker's language, and keeps it for RETENTION; then the run and its file go.
 Only the person who asked sees the run and downloads the file.
 """
@@ -50,7 +50,7 @@ def inline_limit() -> int:
     return int(current_app.config.get("EXPORT_INLINE_LIMIT", INLINE_LIMIT))
 
 
-def _tables() -> dict[str, Callable[[str], Any]]:
+def _tables() -> dict[str, Callable[[MultiDict], Any]]:
     """What can be exported, by subject: a function from the list's URL parameters to an export table."""
     from marketplace.organizations.list_services import export_table
 
