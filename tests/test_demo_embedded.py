@@ -50,6 +50,29 @@ def test_embedded_search_finds_demo_opportunities_with_facets(embedded_app):
     assert page.status_code == 200 and "opportunit" in page.get_data(as_text=True)
 
 
+def test_the_demo_partner_admin_finds_organisations_entered_twice(embedded_app):
+    import html
+
+    from sqlalchemy import select
+
+    from marketplace.demo.accounts import PARTNER_ADMIN_EMAIL
+    from marketplace.organizations.models import Organization
+
+    with embedded_app.app_context():
+        # The look-alikes are seeded last: the two newest organisations.
+        retyped, association = db.session.scalars(select(Organization).order_by(Organization.id.desc()).limit(2))
+        retyped, association = association, retyped
+        assert retyped.vat_number is None and retyped.tax_code is None
+        assert association.vat_number and association.tax_code is None
+        names = (retyped.name, association.name)
+        db.session.remove()
+    client = embedded_app.test_client()
+    login(client, PARTNER_ADMIN_EMAIL, DEMO_PASSWORD)
+    page = html.unescape(client.get("/banca-dati/duplicati").get_data(as_text=True))
+    assert all(name in page for name in names), names
+    assert "Stessa partita IVA o codice fiscale" in page  # the association's codice fiscale entered as a P.IVA
+
+
 def test_demo_data_is_deterministic(tmp_path):
     def titles(path):
         settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{path}", "INSTANCE_PATH": str(tmp_path)})

@@ -101,6 +101,7 @@ def seed_demo(
     seeding.add_people(people.people_count(scale))
     published = seeding.add_opportunities(scale)
     seeding.add_applications(applications.application_count(scale), published)
+    seeding.add_lookalikes()  # last: the data before it stays the same for a seed
     session.flush()
     summary.logins = [(label, email, accounts.DEMO_PASSWORD) for label, email in accounts.DEMO_LOGINS]
     return summary
@@ -116,6 +117,7 @@ class _Seeding:
     summary: DemoSummary
     partner_ids: list[int] = field(default_factory=list)
     org_ids: list[int] = field(default_factory=list)
+    org_rows: list[dict[str, Any]] = field(default_factory=list)
     org_plans: list[organizations.OrganizationPlan] = field(default_factory=list)
     creators: dict[int, int] = field(default_factory=dict)  # organisation index -> its staff user id
     person_ids: list[int] = field(default_factory=list)
@@ -128,6 +130,7 @@ class _Seeding:
             self.session, Partner, accounts.partner_rows(self.ctx, district_ids), returning=True
         )
         rows, self.org_plans = organizations.build_organizations(self.ctx, count, self.partner_ids)
+        self.org_rows = rows
         self.org_ids = insert_rows(self.session, Organization, rows, returning=True)
         self.summary.partners, self.summary.organizations = len(self.partner_ids), len(self.org_ids)
         related = company_database.build_company_database(self.ctx, self.org_ids, rows, self.org_plans,
@@ -137,6 +140,11 @@ class _Seeding:
             insert_rows(self.session, model, related_rows)
         self.summary.sites, self.summary.contacts = len(related.sites), len(related.contacts)
         self.summary.inclusion_profiles, self.summary.agreements = len(related.profiles), len(related.agreements)
+
+    def add_lookalikes(self) -> None:
+        rows = organizations.lookalike_rows(self.ctx, self.org_rows, self.partner_ids)
+        insert_rows(self.session, Organization, rows)
+        self.summary.organizations += len(rows)
 
     def add_staff(self) -> None:
         staff_ids = insert_rows(self.session, User, accounts.staff_rows(self.users, self.partner_ids), returning=True)

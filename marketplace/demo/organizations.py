@@ -13,6 +13,7 @@ from marketplace.demo.codes import partita_iva
 from marketplace.demo.content import Line, Theme
 from marketplace.demo.context import DemoContext
 from marketplace.organizations.models import (
+    COMPANY_KINDS,
     OBLIGATION_68_THRESHOLD,
     OrganizationKind,
     OrganizationStatus,
@@ -214,3 +215,44 @@ def build_organizations(
             )
         )
     return rows, plans
+
+
+# Legal forms as a second partner might type them: the duplicates check sets legal forms aside.
+_RETYPED_FORMS = {"S.r.l.": "srl", "S.p.A.": "SPA", "S.r.l.s.": "srls", "S.n.c.": "snc", "S.a.s.": "sas"}
+
+
+def lookalike_rows(ctx: DemoContext, rows: list[dict[str, Any]], partner_ids: list[int]) -> list[dict[str, Any]]:
+    """Organisations entered twice, as happens in a database several partners keep: what the duplicates page is for.
+
+    A company typed again by another partner (a letter lost, the legal form spelled otherwise, no
+    identifiers), and an association whose codice fiscale another partner entered as its partita IVA.
+    """
+    found = []
+    company = next((row for row in rows if row["kind"] in COMPANY_KINDS and row["vat_number"]), None)
+    if company is not None:
+        found.append({**_entered_again(ctx, company, partner_ids), "name": _retyped(company["name"])})
+    association = next((row for row in rows if row["kind"] == OrganizationKind.ASSOCIATION and row["tax_code"]), None)
+    if association is not None:
+        found.append({**_entered_again(ctx, association, partner_ids), "vat_number": association["tax_code"]})
+    return found
+
+
+def _entered_again(ctx: DemoContext, row: dict[str, Any], partner_ids: list[int]) -> dict[str, Any]:
+    others = [partner for partner in partner_ids if partner != row["created_by_partner_id"]] or partner_ids
+    created_at = ctx.days_ago(1, 60)
+    return {
+        **row, "vat_number": None, "tax_code": None, "status": OrganizationStatus.PROSPECT, "website": None,
+        "last_contact_on": None, "created_by_partner_id": ctx.rng.choice(others), "version": 1,
+        "created_at": created_at, "updated_at": created_at,
+    }  # fmt: skip
+
+
+def _retyped(name: str) -> str:
+    """The name with one letter of its longest plain word lost and its legal form spelled otherwise."""
+    words = name.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]) if words[i].isalpha() else 0)
+    word = words[longest]
+    if word.isalpha() and len(word) >= 5:
+        middle = len(word) // 2
+        words[longest] = word[:middle] + word[middle + 1 :]
+    return " ".join(_RETYPED_FORMS.get(word, word) for word in words)
