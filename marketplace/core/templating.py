@@ -7,13 +7,14 @@ from flask_babel import get_locale
 
 from marketplace.accounts.models import ROLE_LABELS, Role
 from marketplace.common.markdown import render_markdown
-from marketplace.i18n import SUPPORTED_LOCALES
+from marketplace.i18n import SUPPORTED_LOCALES, moment_text
 
 LOCALE_NAMES = {"it": "Italiano", "en": "English"}
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(moment_text, "moment")
 
     @app.context_processor
     def globals_for_templates() -> dict:

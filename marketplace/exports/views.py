@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from flask_babel import format_datetime
 from flask_login import current_user
 
 from marketplace.access import roles
@@ -18,10 +17,6 @@ bp = Blueprint("exports", __name__, url_prefix="/banca-dati/esportazioni")
 STAFF = (Role.OPERATOR, Role.PARTNER_ADMIN)
 
 
-def _when(moment) -> str:
-    return format_datetime(moment, "dd/MM/yyyy HH:mm") if moment else ""
-
-
 def _own_run(run_id: int) -> ExportRun:
     # Somebody else's export answers 404, like a missing one.
     run = or_404(services.visible_run(current_user, run_id))
@@ -31,7 +26,7 @@ def _own_run(run_id: int) -> ExportRun:
 
 
 def _page_context() -> dict:
-    return {"status_labels": EXPORT_STATUS_LABELS, "when": _when, "expires_at": services.expires_at,
+    return {"status_labels": EXPORT_STATUS_LABELS, "expires_at": services.expires_at,
             "download_name": services.download_name}  # fmt: skip
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,10 +22,6 @@ MAX_PAGE = 10_000
 
 def _page() -> int:
     return max(1, min(request.args.get("pagina", 1, type=int) or 1, MAX_PAGE))
-
-
-def _when(moment) -> str:
-    return format_datetime(moment, "dd/MM/yyyy HH:mm") if moment else ""
 
 
 def _visible_run(run_id: int) -> ImportRun:
@@ -57,7 +52,7 @@ def index():
     runs, total = services.runs_page(current_user, page)
     return render_template(
         "imports/index.html", form=form, runs=runs, total=total, page=page, page_size=services.PAGE_SIZE,
-        status_labels=IMPORT_STATUS_LABELS, when=_when,
+        status_labels=IMPORT_STATUS_LABELS,
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
     )  # fmt: skip
 
@@ -109,7 +104,7 @@ def detail(run_id: int):
     return render_template(
         "imports/detail.html", run=run, state=services.status_payload(run), status_labels=IMPORT_STATUS_LABELS,
         rejections=services.rejections_page(run, page) if run.rejected_count else [],
-        page=page, page_size=services.REJECTIONS_PAGE_SIZE, when=_when,
+        page=page, page_size=services.REJECTIONS_PAGE_SIZE,
         name_column=run.mapping.get("name"), shown_columns=_shown_columns(run),
     )  # fmt: skip
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.agreements.models import AGREEMENT_KIND_LABELS, AGREEMENT_STATUS_LABELS
 from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
+from marketplace.i18n import moment_text
 from marketplace.interactions.models import INTERACTION_KIND_LABELS, INTERACTION_OUTCOME_LABELS
 from marketplace.organizations import services
 from marketplace.organizations.forms import language_choices
@@ -174,7 +174,7 @@ def _date_text(value: str) -> str:
         return value
     if len(value) <= 10:
         return moment.strftime("%d/%m/%Y")
-    return format_datetime(moment, "dd/MM/yyyy HH:mm")
+    return moment_text(moment)
 
 
 def _value_formatter(entries: list[AuditEntry]) -> Callable[[str, str | None, str | None], str | None]:
