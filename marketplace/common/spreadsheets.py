@@ -10,10 +10,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
+
+from marketplace.common.uploads import private
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIMETYPES = {
@@ -61,20 +62,7 @@ def spreadsheet_download(
     """A table as a CSV or XLSX attachment named `filename` (without its extension)."""
     response = Response(to_spreadsheet(header, rows, file_format, title), mimetype=MIMETYPES[file_format])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return _private(response)
-
-
-def stored_spreadsheet_download(path: Path, file_format: str, filename: str) -> Response:
-    """A spreadsheet written earlier (by a job) as an attachment."""
-    response = send_file(path, mimetype=MIMETYPES[file_format], as_attachment=True, download_name=filename, max_age=0)
-    return _private(response)
-
-
-def _private(response: Response) -> Response:
-    # Exports hold contact details: never kept by a proxy, never sniffed into something else.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private(response)  # exports hold contact details
 
 
 def _plain(value: Any) -> Any:

@@ -74,9 +74,17 @@ def open_stored(kind: str, key: str) -> Path:
     return path
 
 
+def stored_download(path: Path, filename: str, mimetype: str) -> Response:
+    """A stored file as a download (an attachment, never rendered inline), kept private."""
+    return private(send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0))
+
+
 def pdf_download(path: Path, filename: str) -> Response:
-    """A stored PDF as a download: never rendered inline, never sniffed into something else, never cached by proxies."""
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0)
+    return stored_download(path, filename, "application/pdf")
+
+
+def private(response: Response) -> Response:
+    """No proxy keeps the response (it holds personal data) and no browser sniffs it into another type."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -8,7 +8,8 @@ from flask_login import current_user
 from marketplace.access import roles
 from marketplace.accounts.models import Role
 from marketplace.common.errors import or_404
-from marketplace.common.spreadsheets import stored_spreadsheet_download
+from marketplace.common.spreadsheets import MIMETYPES
+from marketplace.common.uploads import stored_download
 from marketplace.exports import services
 from marketplace.exports.models import EXPORT_STATUS_LABELS, ExportRun
 from marketplace.extensions import db
@@ -57,4 +58,4 @@ def status(run_id: int):
 def download(run_id: int):
     run = _own_run(run_id)
     path = or_404(services.stored_file(run))
-    return stored_spreadsheet_download(path, run.file_format, services.download_name(run))
+    return stored_download(path, services.download_name(run), MIMETYPES[run.file_format])
