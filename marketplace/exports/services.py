@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import User
 from marketplace.common import uploads
+from marketplace.common.runs import progress_payload
 from marketplace.common.spreadsheets import to_spreadsheet
 from marketplace.exports.models import EXPORT_STATUS_LABELS, ExportRun, ExportStatus
 from marketplace.extensions import db
@@ -117,16 +118,8 @@ def stored_file(run: ExportRun) -> str | None:
 
 
 def status_payload(run: ExportRun) -> dict[str, Any]:
-    total = run.total_rows or 0
-    percent = 100 if run.status == ExportStatus.DONE else (run.processed_rows * 100 // total if total else 0)
-    return {
-        "status": run.status.value,
-        "label": str(EXPORT_STATUS_LABELS[run.status]),
-        "processed": run.processed_rows,
-        "total": total,
-        "percent": percent,
-        "finished": run.status in FINISHED,
-    }
+    return progress_payload(run.status, str(EXPORT_STATUS_LABELS[run.status]), run.processed_rows, run.total_rows,
+                            done=run.status == ExportStatus.DONE, finished=run.status in FINISHED)  # fmt: skip
 
 
 def recover_if_stalled(run: ExportRun, now: datetime | None = None) -> bool:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Role, User
 from marketplace.audit.context import acting_as
 from marketplace.common import uploads
+from marketplace.common.runs import progress_payload
 from marketplace.extensions import db
 from marketplace.imports import reading, rows
 from marketplace.imports.models import ImportRejection, ImportRun, ImportStatus
@@ -467,13 +468,5 @@ def report_rows(run: ImportRun) -> Iterator[list[Any]]:
 def status_payload(run: ImportRun) -> dict[str, Any]:
     from marketplace.imports.models import IMPORT_STATUS_LABELS
 
-    total = run.total_rows or 0
-    percent = 100 if run.status == ImportStatus.DONE else (run.processed_rows * 100 // total if total else 0)
-    return {
-        "status": run.status.value,
-        "label": str(IMPORT_STATUS_LABELS[run.status]),
-        "processed": run.processed_rows,
-        "total": total,
-        "percent": percent,
-        "finished": run.status in FINISHED,
-    }
+    return progress_payload(run.status, str(IMPORT_STATUS_LABELS[run.status]), run.processed_rows, run.total_rows,
+                            done=run.status == ImportStatus.DONE, finished=run.status in FINISHED)  # fmt: skip
