@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -51,11 +52,18 @@ def inline_limit() -> int:
     return int(current_app.config.get("EXPORT_INLINE_LIMIT", INLINE_LIMIT))
 
 
-def _tables() -> dict[str, Callable[[MultiDict], Any]]:
-    """What can be exported, by subject: a function from the list's URL parameters to an export table."""
-    from marketplace.organizations.list_services import export_table
+@dataclass(frozen=True)
+class Subject:
+    """Something that can be exported: the files' name, and the table the list's URL parameters select."""
 
-    return {"organizations": export_table}
+    file_stem: str
+    table: Callable[[MultiDict], Any]
+
+
+def _subjects() -> dict[str, Subject]:
+    from marketplace.organizations import list_services
+
+    return {"organizations": Subject(list_services.EXPORT_FILE_STEM, list_services.export_table)}
 
 
 # -- asking, looking ---------------------------------------------------------------------
@@ -63,7 +71,7 @@ def _tables() -> dict[str, Callable[[MultiDict], Any]]:
 
 def request_export(user: User, subject: str, file_format: str, query_string: str, locale: str) -> ExportRun:
     """Record the run and queue its job (sent once the caller commits)."""
-    if subject not in _tables() or file_format not in FORMATS:
+    if subject not in _subjects() or file_format not in FORMATS:
         raise ValueError(f"cannot export {subject!r} as {file_format!r}")
     run = ExportRun(user_id=user.id, subject=subject, file_format=file_format, query_string=query_string,
                     locale=locale, status=ExportStatus.QUEUED)  # fmt: skip
@@ -103,7 +111,7 @@ def expired(run: ExportRun, now: datetime | None = None) -> bool:
 
 
 def download_name(run: ExportRun) -> str:
-    stem = {"organizations": "organizzazioni"}.get(run.subject, run.subject)
+    stem = _subjects()[run.subject].file_stem
     return f"{stem}-{as_utc(run.created_at).strftime('%Y%m%d')}-{run.id}.{run.file_format}"
 
 
@@ -186,7 +194,7 @@ def _claim(run_id: int, job_id: str | None) -> ExportRun | None:
 
 
 def _write(run: ExportRun, progress: Progress) -> bytes:
-    table = _tables()[run.subject](MultiDict(parse_qsl(run.query_string)))
+    table = _subjects()[run.subject].table(MultiDict(parse_qsl(run.query_string)))
     _save_progress(run.id, 0, table.total)
     progress(0, table.total)
     rows = _counted(run.id, table.rows, table.total, progress)

@@ -153,6 +153,7 @@ class SaveFilterForm(FlaskForm):
 
 # A list's URL is far shorter; a longer one was not written by the list page.
 MAX_EXPORT_QUERY = 4000
+CHOOSE_A_FORMAT = _l("Scegli il formato dell'esportazione: CSV o Excel.")
 
 
 class ExportRequestForm(FlaskForm):
@@ -160,7 +161,7 @@ class ExportRequestForm(FlaskForm):
 
     file_format = SelectField(
         choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
-        validators=[InputRequired(message=_l("Scegli il formato dell'esportazione: CSV o Excel."))],
+        validators=[InputRequired(message=CHOOSE_A_FORMAT)],
     )
     # The list's query string when the page was shown; cleaned again before it is used.
     query_string = HiddenField(
@@ -168,9 +169,8 @@ class ExportRequestForm(FlaskForm):
     )
 
     def first_problem(self) -> str:
-        if self.query_string.errors:
-            return str(self.query_string.errors[0])
-        return str(_l("Scegli il formato dell'esportazione: CSV o Excel."))
+        # An unknown format gets WTForms' "not a valid choice"; saying what to choose helps more.
+        return str(self.query_string.errors[0] if self.query_string.errors else CHOOSE_A_FORMAT)
 
 
 class DeleteFilterForm(FlaskForm):

@@ -39,6 +39,7 @@ from search.queries import GeoFilter
 PER_PAGE = 20
 EXPORT_LIMIT = 50_000
 EXPORT_WINDOW = 1000
+EXPORT_FILE_STEM = "organizzazioni"  # organizzazioni-20261130.csv
 SAVED_FILTER_SCOPE = "organizations"
 MAX_SAVED_QUERY = 2000
 # The parameters a list URL (and so a saved filter) may carry; the page number is not kept.

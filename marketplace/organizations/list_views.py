@@ -78,7 +78,7 @@ def _export(kind: str):
     except SearchUnavailable:
         return _render(request.args)
     return spreadsheet_download(table.header, table.rows, kind, title=table.title,
-                                filename=f"organizzazioni-{date.today().strftime('%Y%m%d')}")  # fmt: skip
+                                filename=f"{listing.EXPORT_FILE_STEM}-{date.today().strftime('%Y%m%d')}")  # fmt: skip
 
 
 @bp.route("/export.csv")
