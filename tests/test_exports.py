@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from marketplace.organizations.models import OrganizationKind
 from tests import factories
 from tests.conftest import EMBEDDED_STAFF_EMAIL, csrf_token, login
 from tests.test_organization_list import backend, index  # noqa: F401
+from tests.waiting import wait_until
 
 LIST = "/banca-dati/organizzazioni"
 EXPORTS = "/banca-dati/esportazioni"
@@ -327,15 +327,6 @@ def test_a_stalled_run_is_sent_again_or_closed_when_looked_at(client, srl, short
 # -- a real worker -----------------------------------------------------------------------
 
 
-def _wait(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
 @pytest.mark.worker
 def test_a_real_worker_writes_the_export(app, committed, settings, start_worker):
     search = app.extensions["search"]
@@ -358,7 +349,7 @@ def test_a_real_worker_writes_the_export(app, committed, settings, start_worker)
         db.session.expire_all()
         return db.session.get(ExportRun, run_id).status in services.FINISHED
 
-    _wait(finished, timeout=120)
+    wait_until(finished, 120)
     run = db.session.get(ExportRun, run_id)
     assert run.status == ExportStatus.DONE, run.error
     sheet = load_workbook(io.BytesIO(client.get(f"{EXPORTS}/{run_id}/file").get_data())).active

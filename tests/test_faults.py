@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.indexing.models import SearchOutboxEntry
 from marketplace.indexing.registry import REGISTRY
 from tests import factories
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 SERVICES = str(PROJECT_ROOT / "scripts" / "services.sh")
@@ -21,15 +22,6 @@ SERVICES = str(PROJECT_ROOT / "scripts" / "services.sh")
 
 def service(action: str, name: str) -> None:
     subprocess.run([SERVICES, action, name], check=True, timeout=240)
-
-
-def wait_until(predicate, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(message)
 
 
 def index_matches_database(app) -> bool:
@@ -93,7 +85,7 @@ def test_no_change_is_lost_while_elasticsearch_then_redis_are_down(app, committe
     # A drain writes to Elasticsearch before it commits the removal of its outbox entries, so
     # both conditions are awaited together: the index can match a moment before the outbox empties.
     wait_until(lambda: index_matches_database(app) and outbox_is_empty(), 180,
-               "index never caught up with the database, or the outbox never emptied")  # fmt: skip
+               "index never caught up with the database, or the outbox never emptied", poll=0.5)  # fmt: skip
     assert set(during_es_outage + during_redis_outage) <= set(backend.versions("opportunities"))
 
 
@@ -146,7 +138,7 @@ def test_a_worker_killed_mid_job_is_retried_not_lost(app, settings, start_worker
     time.sleep(3)  # let the worker start its own helpers (RQ's scheduler is a child process too)
     helpers = set(_children(worker.pid))
     job = dispatcher.send(slow_once, (60,))
-    wait_until(lambda: redis.get(ATTEMPTS_KEY) == b"1", 60, "the job never started")
+    wait_until(lambda: redis.get(ATTEMPTS_KEY) == b"1", 60, "the job never started", poll=0.5)
 
     horse = set(_children(worker.pid)) - helpers
     assert len(horse) == 1, "the worker should run the job in one forked work horse"
@@ -156,7 +148,7 @@ def test_a_worker_killed_mid_job_is_retried_not_lost(app, settings, start_worker
         job.refresh()
         return job.get_status() == "finished"
 
-    wait_until(finished, 90, f"job not retried after its worker died (status {job.get_status()})")
+    wait_until(finished, 90, f"job not retried after its worker died (status {job.get_status()})", poll=0.5)
     assert job.return_value() == 2
 
 

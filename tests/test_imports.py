@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from marketplace.organizations.models import Organization, OrganizationKind, Org
 from tests import factories
 from tests.conftest import csrf_token, login
 from tests.factories_imports import HEADER, csv_bytes, generated_sheet, invalid_vat, vat, xlsx_bytes
+from tests.waiting import wait_until
 
 INDEX = "/banca-dati/importazioni"
 
@@ -722,15 +722,6 @@ def test_can_view_run_rule():
 # -- a real worker ------------------------------------------------------------------------------
 
 
-def _wait(predicate, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
 WORKER_ROWS = 3_000  # 10k rows on a real worker: benchmarks/import_organizations.py (about 20 s)
 
 
@@ -751,7 +742,7 @@ def test_a_real_worker_imports_thousands_of_rows(app, committed, settings, start
         db.session.expire_all()
         return db.session.get(ImportRun, run_id).status in services.FINISHED
 
-    _wait(finished, timeout=240)
+    wait_until(finished, 240)
     run = db.session.get(ImportRun, run_id)
     assert run.status == ImportStatus.DONE, run.error
     assert (run.total_rows, run.processed_rows) == (WORKER_ROWS, WORKER_ROWS)

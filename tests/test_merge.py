@@ -398,25 +398,9 @@ def test_the_search_index_follows_the_merge_after_a_drain(backend, pair):
 # -- embedded mode (SQLite, jobs in-process, embedded search) ----------------------------
 
 
-def test_claims_and_merge_work_in_embedded_mode(tmp_path):
-    from flask_migrate import upgrade
-
-    from marketplace import create_app
-    from marketplace.config import Settings
-    from marketplace.territory.services import load_all
-    from tests.conftest import IsolatedClient
-
-    settings = Settings.from_env(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'e.sqlite3'}", "INSTANCE_PATH": str(tmp_path)}
-    )
-    settings.secret_key = "embedded-merge-test"
-    app = create_app({"TESTING": True}, settings=settings)
-    app.test_client_class = IsolatedClient
+def test_claims_and_merge_work_in_embedded_mode(embedded_app):
+    app = embedded_app
     with app.app_context():
-        upgrade()
-        load_all()
-        db.session.commit()
-        app.extensions["search"].ensure_indexes()
         staff = factories.user(Role.PARTNER_ADMIN, email="referente@sil.example.org")
         survivor = factories.organization("Cooperativa Il Ponte")
         duplicate = factories.organization("Il Ponte coop", vat_number=vat(4567890))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 
 import pytest
 from flask import render_template_string
@@ -13,6 +12,7 @@ from marketplace.extensions import db
 from marketplace.mail.services import queue_mail
 from search import OpportunityQuery
 from tests import factories
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 
@@ -20,15 +20,6 @@ pytestmark = pytest.mark.worker
 @pytest.fixture
 def worker(start_worker) -> subprocess.Popen:
     return start_worker()
-
-
-def _wait(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_mail_job_runs_on_a_real_worker(app, committed, worker, smtp_sink):
@@ -40,7 +31,7 @@ def test_mail_job_runs_on_a_real_worker(app, committed, worker, smtp_sink):
     delivered = smtp_sink.wait_for("worker-test@example.org", timeout=60)
     assert delivered["Subject"] == "Prova"
     db.session.expire_all()
-    _wait(lambda: db.session.get(type(message), message.id).sent_at is not None)
+    wait_until(lambda: db.session.get(type(message), message.id).sent_at is not None, 30)
 
 
 def test_published_opportunity_is_found_in_elasticsearch_after_its_job(app, committed, worker):
@@ -54,7 +45,7 @@ def test_published_opportunity_is_found_in_elasticsearch_after_its_job(app, comm
         result = backend.search_opportunities(OpportunityQuery(text="carrellista"))
         return [hit.id for hit in result.hits] == [opportunity.id]
 
-    _wait(found, timeout=60)
+    wait_until(found, 60)
     hit = backend.search_opportunities(OpportunityQuery(text="carrellista")).hits[0]
     assert hit.source["organization_name"] == "Magazzini Generali Melzo S.r.l."
     assert hit.source["district"] == "melzo"
