@@ -100,18 +100,6 @@ def timed(call: Any) -> tuple[Any, float]:
     return value, time.perf_counter() - started
 
 
-def partner_admin_client(app: Any) -> Any:
-    from marketplace.demo import DEMO_PASSWORD
-    from marketplace.demo.accounts import PARTNER_ADMIN_EMAIL
-
-    client = app.test_client()
-    token = dataset.CSRF.search(client.get("/accedi").get_data(as_text=True)).group(1)
-    response = client.post("/accedi", data={"email": PARTNER_ADMIN_EMAIL, "password": DEMO_PASSWORD,
-                                            "csrf_token": token})  # fmt: skip
-    assert response.status_code == 302, "the demo partner_admin could not sign in"
-    return client
-
-
 def measure_page(client: Any) -> float:
     response, elapsed = timed(lambda: client.get(PAGE))
     assert response.status_code == 200, response.status_code
@@ -124,6 +112,7 @@ def run(organizations: int, twins: int, rounds: int, prepare: bool) -> dict[str,
     from sqlalchemy import func, select
 
     from marketplace import create_app
+    from marketplace.demo.accounts import PARTNER_ADMIN_EMAIL
     from marketplace.extensions import db
     from marketplace.organizations import candidates, merge
     from marketplace.organizations.models import Organization
@@ -149,7 +138,7 @@ def run(organizations: int, twins: int, rounds: int, prepare: bool) -> dict[str,
             ruled = eligible(pairs)
             recalled = [pair for pair in ruled if pair in keys]
             db.session.remove()
-        client = partner_admin_client(app)
+        client = dataset.signed_in_client(app, PARTNER_ADMIN_EMAIL)
         cold = measure_page(client)
         warm = [measure_page(client) for _ in range(rounds)]
         first, second = sorted(pairs)[0]

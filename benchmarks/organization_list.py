@@ -217,14 +217,14 @@ def measure_export_ids(backend: Any, today: date, rounds: int) -> dict[str, Any]
 # -- the page and the exports -------------------------------------------------------------------
 
 
-def operator_client(app: Any) -> Any:
+def signed_in_client(app: Any, email: str) -> Any:
+    """A Flask test client signed in as a demo account."""
     from marketplace.demo import DEMO_PASSWORD
-    from marketplace.demo.accounts import OPERATOR_EMAIL
 
     client = app.test_client()
     token = CSRF.search(client.get("/accedi").get_data(as_text=True)).group(1)
-    response = client.post("/accedi", data={"email": OPERATOR_EMAIL, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302, "the demo operator could not sign in"
+    response = client.post("/accedi", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, f"the demo account {email} could not sign in"
     return client
 
 
@@ -351,7 +351,9 @@ def run(organizations: int, rounds: int, reuse: bool) -> dict[str, Any]:
         queries = measure_queries(backend, query_mix(_facts(), today), rounds, interruptions)
         export_ids = measure_export_ids(backend, today, rounds)
         query_noise = probe.finish()
-    client = operator_client(app)
+    from marketplace.demo.accounts import OPERATOR_EMAIL
+
+    client = signed_in_client(app, OPERATOR_EMAIL)
     probe = common.NoiseProbe()
     pages = measure_pages(client, max(1, rounds // 2))
     exports = measure_exports(client)
